@@ -1,0 +1,74 @@
+/**
+ * One catalogue of errors for the whole project: a stable code, an HTTP status, and the kind of failure.
+ * Three kinds are never mixed: bad input (4xx), busy (429/503 with Retry-After), our own failure (5xx).
+ * A user's program that fails is not an error at all: it is a result with a status.
+ */
+
+export type ErrorKind = 'bad_input' | 'busy' | 'internal';
+
+interface CatalogueEntry {
+  status: number;
+  kind: ErrorKind;
+  title: string;
+}
+
+export const ERROR_CATALOGUE = {
+  // bad input
+  invalid_request: { status: 400, kind: 'bad_input', title: 'The request does not match the schema' },
+  malformed_json: { status: 400, kind: 'bad_input', title: 'The body is not valid JSON' },
+  payload_too_large: { status: 413, kind: 'bad_input', title: 'The body is larger than allowed' },
+  unsupported_media_type: { status: 415, kind: 'bad_input', title: 'The body must be application/json' },
+  unknown_runtime: { status: 404, kind: 'bad_input', title: 'No such language in the catalogue' },
+  unsatisfiable_version: { status: 404, kind: 'bad_input', title: 'No version of the language satisfies the range' },
+  invalid_version_range: { status: 400, kind: 'bad_input', title: 'The version is not a valid semver range or alias' },
+  invalid_library: { status: 400, kind: 'bad_input', title: 'A library spec is not valid for its ecosystem' },
+  libraries_not_supported: { status: 400, kind: 'bad_input', title: 'This runtime takes no libraries of that kind' },
+  invalid_file_name: { status: 400, kind: 'bad_input', title: 'A file name is not a safe relative path' },
+  too_many_files: { status: 400, kind: 'bad_input', title: 'Too many files' },
+  file_too_large: { status: 413, kind: 'bad_input', title: 'The files are larger than allowed' },
+  limit_exceeds_maximum: { status: 400, kind: 'bad_input', title: 'A limit is above the operator maximum' },
+  main_not_found: { status: 400, kind: 'bad_input', title: 'The main file is not among the files' },
+  not_found: { status: 404, kind: 'bad_input', title: 'No such resource' },
+  invalid_catalogue: { status: 500, kind: 'internal', title: 'A runtime.yaml of the catalogue is invalid' },
+  // busy
+  queue_full: { status: 429, kind: 'busy', title: 'Too many runs waiting for this runtime' },
+  not_ready: { status: 503, kind: 'busy', title: 'The service is starting or its workers are not warm' },
+  // our own failures
+  build_failed: { status: 502, kind: 'internal', title: 'The image build failed' },
+  engine_unavailable: { status: 503, kind: 'internal', title: 'The container engine does not answer' },
+  engine_timeout: { status: 504, kind: 'internal', title: 'The container engine did not answer in time' },
+  registry_unavailable: { status: 502, kind: 'internal', title: 'The image registry does not answer' },
+  workers_failed: { status: 500, kind: 'internal', title: 'Every worker failed, retries included' },
+  internal: { status: 500, kind: 'internal', title: 'Internal error' },
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export class CoderingError extends Error {
+  readonly status: number;
+  readonly kind: ErrorKind;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Machine-readable details: the field, the versions that exist, the failing build step's log. */
+    readonly details: Record<string, unknown> = {},
+    options?: { cause?: unknown; retryAfterSeconds?: number },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CoderingError';
+    this.status = ERROR_CATALOGUE[code].status;
+    this.kind = ERROR_CATALOGUE[code].kind;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+  }
+
+  readonly retryAfterSeconds: number | undefined;
+
+  toJSON(): { error: { code: ErrorCode; message: string; details: Record<string, unknown> } } {
+    return { error: { code: this.code, message: this.message, details: this.details } };
+  }
+}
+
+export function isCoderingError(value: unknown): value is CoderingError {
+  return value instanceof CoderingError;
+}
