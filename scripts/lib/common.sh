@@ -1,0 +1,71 @@
+# shellcheck shell=bash
+# Shared by the set-up scripts: where things live, how we log, how we install and how we wait.
+# Sourced, never run. Every path comes from the same CODERING_* variables the factory reads, so the
+# scripts and the TypeScript side can never disagree on where the registry's password is.
+
+CODERING_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# A relative data dir is taken from the repository root, as the API and the CLI run from there.
+data_dir="${CODERING_DATA_DIR:-.data}"
+[[ "$data_dir" = /* ]] || data_dir="$CODERING_ROOT/$data_dir"
+CODERING_DATA_ABS="$data_dir"
+unset data_dir
+# shellcheck disable=SC2034 # used by the scripts that source this file
+CODERING_REGISTRY_DEFAULT="127.0.0.1:5000"
+# shellcheck disable=SC2034
+REGISTRY_DIR="$CODERING_DATA_ABS/registry"
+
+say() { echo "[$1] ${*:2}"; }
+die() { echo "[$1] ERROR: ${*:2}" >&2; exit 1; }
+
+is_root() { [[ "$(id -u)" = 0 ]]; }
+has_apt() { command -v apt-get >/dev/null && command -v dpkg >/dev/null; }
+
+# apt-get update costs ~10 s: once per script run, and only when something is really missing.
+_apt_updated=""
+apt_install() {
+  local tag="$1"; shift
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  ((${#missing[@]})) || return 0
+  if ! is_root || ! has_apt; then die "$tag" "needs ${missing[*]} (install them, or run as root on Debian)"; fi
+  say "$tag" "installing ${missing[*]}"
+  if [[ -z "$_apt_updated" ]]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    _apt_updated=1
+  fi
+  # Packages such as docker.io and docker-registry start their Debian service on install; we start
+  # our own processes with our own config, so services are held back while apt runs (policy-rc.d).
+  local made_policy=""
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
+    made_policy=1
+  fi
+  local rc=0
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
+  [[ -z "$made_policy" ]] || rm -f /usr/sbin/policy-rc.d
+  ((rc == 0)) || die "$tag" "apt-get install ${missing[*]} failed (exit $rc)"
+}
+
+# wait_until <tag> <what> <seconds> <log file or -> <command...>: polls once a second, bounded, and
+# shows the log's tail when the bound is reached, so a failure explains itself.
+wait_until() {
+  local tag="$1" what="$2" seconds="$3" log="$4"; shift 4
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)); then
+      [[ "$log" = - || ! -f "$log" ]] || { echo "--- last lines of $log" >&2; tail -n 20 "$log" >&2; }
+      die "$tag" "$what did not answer within ${seconds}s"
+    fi
+    sleep 1
+  done
+}
+
+# A pid file is only trusted while that pid is still the program we started.
+pid_alive() {
+  local file="$1" name="$2" pid
+  [[ -f "$file" ]] || return 1
+  pid="$(cat "$file")"
+  [[ "$pid" =~ ^[0-9]+$ ]] && grep -qa -- "$name" "/proc/$pid/cmdline" 2>/dev/null
+}
