@@ -1,0 +1,986 @@
+/*
+ * codering-proxy: the one program every codering image starts (see docs/proxy-contract.md).
+ *
+ * It reads a request (files, stdin, args, limits), runs the user's program through
+ * /opt/codering/runtime.sh as the sandbox user, and answers one JSON result. It always exits 0:
+ * a user program that fails is a result, not a crash of the proxy.
+ *
+ * Why C: the proxy sits between every request and the interpreter, in every image of every
+ * language, on Debian roots that have no other language we could rely on. It must add almost
+ * nothing to the interpreter's own start, and it needs system calls (setuid, rlimits, pidfd,
+ * subreaper, kill(-1)) that a shell script cannot make.
+ *
+ * Why the proxy stays uid 0 while the program runs as uid 1000: a supervisor with the same uid
+ * as the code it supervises can be signalled, traced or starved by that code. The container
+ * keeps only SETUID, SETGID and KILL; the program loses all of them when it changes uid.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BOX_DIR "/box"
+#define RUNTIME_SCRIPT "/opt/codering/runtime.sh"
+#define MAX_REQUEST_BYTES (64u * 1024u * 1024u)
+#define MAX_FILES 256
+#define MAX_ARGS 256
+#define REAP_TIMEOUT_MS 3000
+
+extern char **environ;
+
+/* ---------- small helpers ---------- */
+
+static void die_internal(const char *fmt, ...);
+
+static void *xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) die_internal("out of memory");
+  return p;
+}
+
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void log_err(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("codering-proxy: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+/* A growable byte buffer, optionally capped: bytes past the cap are counted, not kept. */
+typedef struct {
+  char *data;
+  size_t len, cap, limit;
+  int truncated;
+} buffer_t;
+
+static void buf_init(buffer_t *b, size_t limit) {
+  b->data = NULL;
+  b->len = b->cap = 0;
+  b->limit = limit;
+  b->truncated = 0;
+}
+
+static void buf_free(buffer_t *b) {
+  free(b->data);
+  buf_init(b, b->limit);
+}
+
+/* Appends up to the limit; returns the number of bytes that did not fit. */
+static size_t buf_append(buffer_t *b, const char *src, size_t n) {
+  size_t room = b->limit > b->len ? b->limit - b->len : 0;
+  size_t take = n < room ? n : room;
+  if (take) {
+    if (b->len + take > b->cap) {
+      size_t ncap = b->cap ? b->cap : 4096;
+      while (ncap < b->len + take) ncap *= 2;
+      char *nd = realloc(b->data, ncap);
+      if (!nd) die_internal("out of memory");
+      b->data = nd;
+      b->cap = ncap;
+    }
+    memcpy(b->data + b->len, src, take);
+    b->len += take;
+  }
+  if (take < n) b->truncated = 1;
+  return n - take;
+}
+
+static void buf_printf(buffer_t *b, const char *fmt, ...) {
+  char tmp[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  if (n > 0) buf_append(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+static void buf_puts(buffer_t *b, const char *s) { buf_append(b, s, strlen(s)); }
+
+static void buf_base64(buffer_t *out, const char *src, size_t n) {
+  static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  char quad[4];
+  size_t i = 0;
+  for (; i + 3 <= n; i += 3) {
+    uint32_t v = ((uint8_t)src[i] << 16) | ((uint8_t)src[i + 1] << 8) | (uint8_t)src[i + 2];
+    quad[0] = tbl[v >> 18], quad[1] = tbl[(v >> 12) & 63], quad[2] = tbl[(v >> 6) & 63], quad[3] = tbl[v & 63];
+    buf_append(out, quad, 4);
+  }
+  if (i < n) {
+    uint32_t v = (uint8_t)src[i] << 16;
+    if (i + 1 < n) v |= (uint8_t)src[i + 1] << 8;
+    quad[0] = tbl[v >> 18], quad[1] = tbl[(v >> 12) & 63];
+    quad[2] = i + 1 < n ? tbl[(v >> 6) & 63] : '=';
+    quad[3] = '=';
+    buf_append(out, quad, 4);
+  }
+}
+
+/* JSON string escaping for the few texts we write (messages, signal names). */
+static void buf_json_string(buffer_t *out, const char *s) {
+  buf_puts(out, "\"");
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') {
+      char e[2] = {'\\', (char)c};
+      buf_append(out, e, 2);
+    } else if (c < 0x20) {
+      buf_printf(out, "\\u%04x", c);
+    } else {
+      buf_append(out, (const char *)&c, 1);
+    }
+  }
+  buf_puts(out, "\"");
+}
+
+/* ---------- buffered reader on stdin (we also poll fd 0 for `cancel` during a run) ---------- */
+
+static struct {
+  char buf[65536];
+  size_t start, end;
+  int eof;
+} in;
+
+static int fill_input(void) {
+  if (in.start > 0 && in.start == in.end) in.start = in.end = 0;
+  if (in.end == sizeof in.buf) {
+    memmove(in.buf, in.buf + in.start, in.end - in.start);
+    in.end -= in.start;
+    in.start = 0;
+  }
+  for (;;) {
+    ssize_t n = read(0, in.buf + in.end, sizeof in.buf - in.end);
+    if (n > 0) {
+      in.end += (size_t)n;
+      return 1;
+    }
+    if (n == 0) {
+      in.eof = 1;
+      return 0;
+    }
+    if (errno != EINTR) {
+      in.eof = 1;
+      return 0;
+    }
+  }
+}
+
+/* Reads one line (without '\n') of at most max bytes. Returns length, or -1 at EOF/too long. */
+static ssize_t read_line(char *dst, size_t max) {
+  size_t n = 0;
+  for (;;) {
+    while (in.start < in.end) {
+      char c = in.buf[in.start++];
+      if (c == '\n') {
+        dst[n] = 0;
+        return (ssize_t)n;
+      }
+      if (n + 1 >= max) return -1;
+      dst[n++] = c;
+    }
+    if (!fill_input()) return -1;
+  }
+}
+
+static int read_exact(char *dst, size_t n) {
+  while (n > 0) {
+    if (in.start == in.end && !fill_input()) return -1;
+    size_t have = in.end - in.start;
+    size_t take = have < n ? have : n;
+    memcpy(dst, in.buf + in.start, take);
+    in.start += take;
+    dst += take;
+    n -= take;
+  }
+  return 0;
+}
+
+/* ---------- the request ---------- */
+
+typedef struct {
+  char *path;
+  char *content;
+  size_t len;
+} file_t;
+
+typedef struct {
+  file_t files[MAX_FILES];
+  int nfiles;
+  char *args[MAX_ARGS];
+  int nargs;
+  char *main_file;
+  char *stdin_data;
+  size_t stdin_len;
+  char id[128];
+  long wall_ms, cpu_ms, compile_wall_ms, output_bytes, processes;
+  long long memory_bytes, file_bytes;
+} request_t;
+
+static void request_free(request_t *r) {
+  for (int i = 0; i < r->nfiles; i++) free(r->files[i].path);
+  for (int i = 0; i < r->nargs; i++) free(r->args[i]);
+  free(r->main_file);
+  free(r->stdin_data);
+  memset(r, 0, sizeof *r);
+}
+
+static long long parse_number(const char *s, size_t n) {
+  long long v = 0;
+  if (n == 0 || n > 18) return -1;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+/* A relative path inside /box: no '/' at start, no '..' or '.' or empty segment, printable. */
+static int safe_path(const char *p) {
+  size_t n = strlen(p);
+  if (n == 0 || n > 255 || p[0] == '/') return 0;
+  const char *seg = p;
+  for (size_t i = 0; i <= n; i++) {
+    unsigned char c = (unsigned char)p[i];
+    if (c == '/' || c == 0) {
+      size_t len = (size_t)(p + i - seg);
+      if (len == 0 || (len == 1 && seg[0] == '.') || (len == 2 && seg[0] == '.' && seg[1] == '.')) return 0;
+      seg = p + i + 1;
+    } else if (c < 0x20 || c == 0x7f || c == '\\') {
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* Returns NULL on success, or a message for a malformed request. 1 in *eof on clean EOF. */
+static const char *read_request(request_t *r, int *eof) {
+  char line[256];
+  size_t total = 0;
+  memset(r, 0, sizeof *r);
+  r->wall_ms = 5000;
+  r->cpu_ms = 5000;
+  r->compile_wall_ms = 15000;
+  r->output_bytes = 64 * 1024;
+  r->memory_bytes = 0;
+  r->file_bytes = 16 * 1024 * 1024;
+  *eof = 0;
+  ssize_t n;
+  /* a `cancel` sent just as the previous program ended arrives here: it has nothing left to do */
+  while ((n = read_line(line, sizeof line)) >= 0 && strcmp(line, "cancel") == 0) {
+  }
+  if (n < 0) {
+    *eof = 1;
+    return "end of input";
+  }
+  if (strcmp(line, "codering/1") != 0) return "request does not start with codering/1";
+  for (;;) {
+    if (read_line(line, sizeof line) < 0) return "truncated request";
+    if (strcmp(line, "end") == 0) break;
+    char *sp = strchr(line, ' ');
+    if (!sp) return "field line without length";
+    *sp = 0;
+    long long len = parse_number(sp + 1, strlen(sp + 1));
+    if (len < 0) return "bad field length";
+    total += (size_t)len;
+    if (total > MAX_REQUEST_BYTES) return "request too large";
+    char *val = xmalloc((size_t)len + 1);
+    if (read_exact(val, (size_t)len) < 0) {
+      free(val);
+      return "truncated field";
+    }
+    val[len] = 0;
+    char nl;
+    if (read_exact(&nl, 1) < 0 || nl != '\n') {
+      free(val);
+      return "field not followed by newline";
+    }
+    const char *name = line;
+    if (strcmp(name, "file") == 0) {
+      size_t plen = strnlen(val, (size_t)len);
+      if (plen == (size_t)len || !safe_path(val) || r->nfiles >= MAX_FILES) {
+        free(val);
+        return "bad file field";
+      }
+      r->files[r->nfiles].path = val;
+      r->files[r->nfiles].content = val + plen + 1;
+      r->files[r->nfiles].len = (size_t)len - plen - 1;
+      r->nfiles++;
+      continue;
+    }
+    if (strcmp(name, "arg") == 0) {
+      if (r->nargs >= MAX_ARGS || strlen(val) != (size_t)len) {
+        free(val);
+        return "bad arg field";
+      }
+      r->args[r->nargs++] = val;
+      continue;
+    }
+    if (strcmp(name, "main") == 0) {
+      free(r->main_file);
+      r->main_file = val;
+      continue;
+    }
+    if (strcmp(name, "stdin") == 0) {
+      free(r->stdin_data);
+      r->stdin_data = val;
+      r->stdin_len = (size_t)len;
+      continue;
+    }
+    if (strcmp(name, "id") == 0) {
+      snprintf(r->id, sizeof r->id, "%s", val);
+      free(val);
+      continue;
+    }
+    long long num = parse_number(val, (size_t)len);
+    int numeric = 1;
+    if (strcmp(name, "wall_ms") == 0) r->wall_ms = num;
+    else if (strcmp(name, "cpu_ms") == 0) r->cpu_ms = num;
+    else if (strcmp(name, "compile_wall_ms") == 0) r->compile_wall_ms = num;
+    else if (strcmp(name, "output_bytes") == 0) r->output_bytes = num;
+    else if (strcmp(name, "processes") == 0) r->processes = num;
+    else if (strcmp(name, "memory_bytes") == 0) r->memory_bytes = num;
+    else if (strcmp(name, "file_bytes") == 0) r->file_bytes = num;
+    else numeric = 0; /* unknown fields are ignored: newer callers, older images */
+    free(val);
+    if (numeric && num < 0) return "bad number";
+  }
+  if (!r->main_file) return "no main file";
+  if (!safe_path(r->main_file)) return "bad main file";
+  if (r->wall_ms <= 0 || r->cpu_ms <= 0 || r->compile_wall_ms <= 0) return "limits must be positive";
+  return NULL;
+}
+
+/* ---------- sandbox identity ---------- */
+
+static uid_t sandbox_uid = 1000;
+static gid_t sandbox_gid = 1000;
+static int we_are_root;   /* we can switch uid and own the container: kill(-1) is ours to use */
+static int serve_mode;
+
+static void drop_to_sandbox(void) {
+  if (!we_are_root) return; /* e.g. a platform that runs us unprivileged: the program runs as us */
+  if (setgroups(0, NULL) != 0 || setgid(sandbox_gid) != 0 || setuid(sandbox_uid) != 0) {
+    log_err("cannot drop to the sandbox user: %s", strerror(errno));
+    _exit(126);
+  }
+}
+
+/* ---------- cleaning up between runs ---------- */
+
+static int pidfd_open_compat(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+
+/*
+ * Kills every process the program left, double-forked daemons included. As uid 0 with CAP_KILL in
+ * our own container, kill(-1) reaches all of them at once and, since fork takes the task list lock
+ * that kill(-1) holds, a fork bomb cannot outrun it. Unprivileged (--once under a platform that
+ * shares the container with us), we sweep our own descendants instead: we are their subreaper,
+ * so orphans come back to us as children.
+ */
+static void signal_everything(pid_t main_pid) {
+  if (we_are_root && serve_mode) {
+    kill(-1, SIGKILL);
+  } else if (main_pid > 0) {
+    kill(-main_pid, SIGKILL);
+    kill(main_pid, SIGKILL);
+  }
+}
+
+static void kill_everything(pid_t main_pid) {
+  signal_everything(main_pid);
+  int64_t deadline = now_ms() + REAP_TIMEOUT_MS;
+  for (;;) {
+    pid_t p = waitpid(-1, NULL, WNOHANG);
+    if (p > 0) continue;
+    if (p < 0 && errno == ECHILD) break;
+    if (now_ms() > deadline) {
+      log_err("some processes did not die in time");
+      break;
+    }
+    if (!(we_are_root && serve_mode)) {
+      /* kill the children we have now; their own children come back to us next round */
+      DIR *d = opendir("/proc");
+      struct dirent *e;
+      while (d && (e = readdir(d))) {
+        char path[300], stat[512];
+        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f) continue;
+        size_t got = fread(stat, 1, sizeof stat - 1, f);
+        fclose(f);
+        stat[got] = 0;
+        char *rp = strrchr(stat, ')');
+        int ppid = 0;
+        if (rp && sscanf(rp + 2, "%*c %d", &ppid) == 1 && ppid == getpid()) kill(atoi(e->d_name), SIGKILL);
+      }
+      if (d) closedir(d);
+    } else {
+      kill(-1, SIGKILL);
+    }
+    usleep(1000);
+  }
+}
+
+/* Removes a tree's contents, restoring permissions a hostile program may have taken away. */
+static void remove_tree_contents(int dirfd) {
+  DIR *d = fdopendir(dirfd);
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    struct stat st;
+    if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (S_ISDIR(st.st_mode)) {
+      fchmodat(dirfd, e->d_name, 0700, 0);
+      int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (sub >= 0) remove_tree_contents(sub);
+      unlinkat(dirfd, e->d_name, AT_REMOVEDIR);
+    } else {
+      unlinkat(dirfd, e->d_name, 0);
+    }
+  }
+  closedir(d);
+}
+
+static void clean_dir(const char *path) {
+  int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) remove_tree_contents(fd);
+}
+
+/* System V IPC objects live in the container's IPC namespace, not in a file: remove ours. */
+static void remove_sysv_ipc(void) {
+  static const struct {
+    const char *file;
+    int kind;
+  } tables[] = {{"/proc/sysvipc/shm", 0}, {"/proc/sysvipc/msg", 1}, {"/proc/sysvipc/sem", 2}};
+  for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+    FILE *f = fopen(tables[t].file, "r");
+    if (!f) continue;
+    char line[512];
+    if (!fgets(line, sizeof line, f)) {
+      fclose(f);
+      continue;
+    }
+    while (fgets(line, sizeof line, f)) {
+      int key, id;
+      if (sscanf(line, "%d %d", &key, &id) != 2) continue;
+      if (tables[t].kind == 0) shmctl(id, IPC_RMID, NULL);
+      else if (tables[t].kind == 1) msgctl(id, IPC_RMID, NULL);
+      else semctl(id, 0, IPC_RMID);
+    }
+    fclose(f);
+  }
+}
+
+/* Runs fn in a child with the sandbox identity and waits for it (bounded). */
+static int as_sandbox(int (*fn)(void *), void *arg) {
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    drop_to_sandbox();
+    _exit(fn(arg));
+  }
+  int status = 0;
+  int pfd = pidfd_open_compat(pid);
+  if (pfd >= 0) {
+    struct pollfd p = {.fd = pfd, .events = POLLIN};
+    if (poll(&p, 1, REAP_TIMEOUT_MS) == 0) kill(pid, SIGKILL);
+    close(pfd);
+  }
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int clean_sandbox_state(void *unused) {
+  (void)unused;
+  clean_dir(BOX_DIR);
+  clean_dir("/tmp");
+  clean_dir("/dev/shm");
+  remove_sysv_ipc();
+  return 0;
+}
+
+/* ---------- writing the user's files ---------- */
+
+static int write_files(void *arg) {
+  request_t *r = arg;
+  umask(022);
+  if (chdir(BOX_DIR) != 0) return 2;
+  for (int i = 0; i < r->nfiles; i++) {
+    char *path = r->files[i].path;
+    for (char *s = strchr(path, '/'); s; s = strchr(s + 1, '/')) {
+      *s = 0;
+      if (mkdir(path, 0755) != 0 && errno != EEXIST) return 3;
+      *s = '/';
+    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) return 4;
+    size_t off = 0;
+    while (off < r->files[i].len) {
+      ssize_t w = write(fd, r->files[i].content + off, r->files[i].len - off);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) {
+        close(fd);
+        return 5;
+      }
+      off += (size_t)w;
+    }
+    close(fd);
+  }
+  return 0;
+}
+
+/* ---------- running one phase (compile or run) ---------- */
+
+typedef struct {
+  int exited;       /* 1 if exited normally */
+  int exit_code;
+  int signal;       /* terminating signal, 0 if none */
+  int timed_out;
+  int output_limited;
+  int cancelled;
+  int input_closed; /* the caller went away: stop everything */
+  int64_t wall_ms;
+  int64_t cpu_ms;
+  long long max_rss_bytes;
+  buffer_t out, err;
+} phase_t;
+
+static long long read_oom_kills(void) {
+  /* cgroup v1 and v2 both count OOM kills of the container's cgroup; we compare before/after */
+  static const char *files[] = {"/sys/fs/cgroup/memory/memory.oom_control", "/sys/fs/cgroup/memory.events"};
+  for (size_t i = 0; i < 2; i++) {
+    FILE *f = fopen(files[i], "r");
+    if (!f) continue;
+    char key[64];
+    long long v;
+    long long found = -1;
+    while (fscanf(f, "%63s %lld", key, &v) == 2) {
+      if (strcmp(key, "oom_kill") == 0) found = v;
+    }
+    fclose(f);
+    if (found >= 0) return found;
+  }
+  return -1;
+}
+
+static char **build_env(const request_t *r) {
+  size_t n = 0;
+  while (environ[n]) n++;
+  char **env = xmalloc((n + 8) * sizeof *env);
+  size_t k = 0;
+  /* the image's own ENV (PATH, NODE_PATH, PYTHONPATH…) is trusted; ours overrides a few names */
+  for (size_t i = 0; i < n; i++) {
+    if (strncmp(environ[i], "HOME=", 5) == 0 || strncmp(environ[i], "CODERING_MAIN=", 14) == 0 ||
+        strncmp(environ[i], "HOSTNAME=", 9) == 0 || strncmp(environ[i], "USER=", 5) == 0)
+      continue;
+    env[k++] = environ[i];
+  }
+  static char main_var[PATH_MAX + 32];
+  snprintf(main_var, sizeof main_var, "CODERING_MAIN=%s", r->main_file);
+  env[k++] = "HOME=" BOX_DIR;
+  env[k++] = "USER=sandbox";
+  env[k++] = main_var;
+  if (!getenv("PATH")) env[k++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  if (!getenv("LANG")) env[k++] = "LANG=C.UTF-8";
+  env[k] = NULL;
+  return env;
+}
+
+static void set_limit(int resource, rlim_t soft, rlim_t hard) {
+  struct rlimit rl = {.rlim_cur = soft, .rlim_max = hard};
+  setrlimit(resource, &rl);
+}
+
+/* Reads what is there: 1 = read some, 0 = end of file (or broken), -1 = nothing right now. */
+static int drain(int fd, buffer_t *b, size_t *total, size_t cap, int *limited) {
+  char chunk[65536];
+  ssize_t n = read(fd, chunk, sizeof chunk);
+  if (n < 0) return errno == EAGAIN || errno == EINTR ? -1 : 0;
+  if (n == 0) return 0;
+  size_t room = cap > *total ? cap - *total : 0;
+  size_t keep = (size_t)n < room ? (size_t)n : room;
+  buf_append(b, chunk, keep);
+  *total += (size_t)n;
+  if ((size_t)n > keep) {
+    b->truncated = 1;
+    *limited = 1;
+  }
+  return 1;
+}
+
+static void run_phase(const request_t *r, const char *phase, long wall_ms, phase_t *out) {
+  memset(out, 0, sizeof *out);
+  buf_init(&out->out, (size_t)r->output_bytes);
+  buf_init(&out->err, (size_t)r->output_bytes);
+  int po[2], pe[2];
+  if (pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0) die_internal("pipe: %s", strerror(errno));
+  int stdin_fd = (int)syscall(SYS_memfd_create, "stdin", 0);
+  if (stdin_fd < 0) die_internal("memfd_create: %s", strerror(errno));
+  if (strcmp(phase, "run") == 0 && r->stdin_len) {
+    size_t off = 0;
+    while (off < r->stdin_len) {
+      ssize_t w = write(stdin_fd, r->stdin_data + off, r->stdin_len - off);
+      if (w <= 0) die_internal("writing stdin: %s", strerror(errno));
+      off += (size_t)w;
+    }
+    lseek(stdin_fd, 0, SEEK_SET);
+  }
+  char **env = build_env(r);
+  char *argv[MAX_ARGS + 4];
+  int a = 0;
+  argv[a++] = "/bin/sh";
+  argv[a++] = RUNTIME_SCRIPT;
+  argv[a++] = (char *)phase;
+  if (strcmp(phase, "run") == 0)
+    for (int i = 0; i < r->nargs; i++) argv[a++] = r->args[i];
+  argv[a] = NULL;
+
+  int64_t start = now_ms();
+  pid_t pid = fork();
+  if (pid < 0) die_internal("fork: %s", strerror(errno));
+  if (pid == 0) {
+    setsid();
+    dup2(stdin_fd, 0);
+    dup2(po[1], 1);
+    dup2(pe[1], 2);
+    /* the program must not read our request stream, nor inherit any other descriptor of ours */
+    for (int fd = 3; fd < 1024; fd++) close(fd);
+    signal(SIGPIPE, SIG_DFL);
+    long cpu_s = (r->cpu_ms + 999) / 1000;
+    set_limit(RLIMIT_CPU, (rlim_t)cpu_s, (rlim_t)cpu_s + 1);
+    set_limit(RLIMIT_CORE, 0, 0);
+    if (r->file_bytes > 0) set_limit(RLIMIT_FSIZE, (rlim_t)r->file_bytes, (rlim_t)r->file_bytes);
+    drop_to_sandbox();
+    if (chdir(BOX_DIR) != 0) _exit(126);
+    execve(argv[0], argv, env);
+    _exit(127);
+  }
+  free(env);
+  close(po[1]);
+  close(pe[1]);
+  close(stdin_fd);
+  int pfd = pidfd_open_compat(pid);
+  if (pfd < 0) die_internal("pidfd_open: %s", strerror(errno));
+  fcntl(po[0], F_SETFL, O_NONBLOCK);
+  fcntl(pe[0], F_SETFL, O_NONBLOCK);
+
+  size_t total = 0;
+  int out_open = 1, err_open = 1, child_done = 0;
+  int64_t deadline = start + wall_ms;
+  while (!child_done) {
+    struct pollfd fds[4];
+    int nf = 0, io = -1, ie = -1, ic = -1;
+    fds[nf] = (struct pollfd){.fd = pfd, .events = POLLIN};
+    nf++;
+    if (out_open) io = nf, fds[nf++] = (struct pollfd){.fd = po[0], .events = POLLIN};
+    if (err_open) ie = nf, fds[nf++] = (struct pollfd){.fd = pe[0], .events = POLLIN};
+    if (serve_mode && !in.eof) ic = nf, fds[nf++] = (struct pollfd){.fd = 0, .events = POLLIN};
+    int64_t left = deadline - now_ms();
+    if (left <= 0) {
+      out->timed_out = 1;
+      break;
+    }
+    int ready = poll(fds, (nfds_t)nf, (int)left);
+    if (ready < 0 && errno != EINTR) die_internal("poll: %s", strerror(errno));
+    if (ready <= 0) continue;
+    if (io >= 0 && fds[io].revents) out_open = drain(po[0], &out->out, &total, (size_t)r->output_bytes, &out->output_limited) != 0;
+    if (ie >= 0 && fds[ie].revents) err_open = drain(pe[0], &out->err, &total, (size_t)r->output_bytes, &out->output_limited) != 0;
+    if (out->output_limited) break;
+    if (ic >= 0 && fds[ic].revents) {
+      /* only `cancel` may arrive while a program runs; anything else is a broken caller */
+      if (in.start == in.end) fill_input();
+      if (in.eof) {
+        out->input_closed = 1;
+        break;
+      }
+      char line[64];
+      if (memchr(in.buf + in.start, '\n', in.end - in.start)) {
+        read_line(line, sizeof line);
+        if (strcmp(line, "cancel") == 0) {
+          out->cancelled = 1;
+          break;
+        }
+      }
+    }
+    if (fds[0].revents) child_done = 1;
+  }
+  if (!child_done) signal_everything(pid);
+  struct rusage ru;
+  int status = 0;
+  memset(&ru, 0, sizeof ru);
+  while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {
+  }
+  out->wall_ms = now_ms() - start;
+  /* what the program wrote just before it ended is still in the pipes */
+  while (out_open && !out->output_limited && drain(po[0], &out->out, &total, (size_t)r->output_bytes, &out->output_limited) == 1) {
+  }
+  while (err_open && !out->output_limited && drain(pe[0], &out->err, &total, (size_t)r->output_bytes, &out->output_limited) == 1) {
+  }
+  close(po[0]);
+  close(pe[0]);
+  close(pfd);
+  kill_everything(pid);
+  out->cpu_ms = (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
+  out->max_rss_bytes = (long long)ru.ru_maxrss * 1024;
+  if (WIFEXITED(status)) {
+    out->exited = 1;
+    out->exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    out->signal = WTERMSIG(status);
+  }
+}
+
+/* ---------- the result ---------- */
+
+static const char *signal_name(int sig) {
+  /* sigabbrev_np() needs glibc 2.32; bullseye has 2.31 */
+  switch (sig) {
+    case SIGHUP: return "SIGHUP";
+    case SIGINT: return "SIGINT";
+    case SIGQUIT: return "SIGQUIT";
+    case SIGILL: return "SIGILL";
+    case SIGTRAP: return "SIGTRAP";
+    case SIGABRT: return "SIGABRT";
+    case SIGBUS: return "SIGBUS";
+    case SIGFPE: return "SIGFPE";
+    case SIGKILL: return "SIGKILL";
+    case SIGUSR1: return "SIGUSR1";
+    case SIGSEGV: return "SIGSEGV";
+    case SIGUSR2: return "SIGUSR2";
+    case SIGPIPE: return "SIGPIPE";
+    case SIGALRM: return "SIGALRM";
+    case SIGTERM: return "SIGTERM";
+    case SIGXCPU: return "SIGXCPU";
+    case SIGXFSZ: return "SIGXFSZ";
+    case SIGSYS: return "SIGSYS";
+    default: return "SIGUNKNOWN";
+  }
+}
+
+static void write_phase_outputs(buffer_t *json, phase_t *p) {
+  buf_puts(json, "\"stdout\":\"");
+  buf_base64(json, p->out.data ? p->out.data : "", p->out.len);
+  buf_puts(json, "\",\"stderr\":\"");
+  buf_base64(json, p->err.data ? p->err.data : "", p->err.len);
+  buf_puts(json, "\"");
+}
+
+static void emit(buffer_t *json) {
+  size_t off = 0;
+  char header[64];
+  if (serve_mode) {
+    int n = snprintf(header, sizeof header, "codering/1 %zu\n", json->len);
+    if (write(1, header, (size_t)n) != n) exit(0);
+  }
+  buf_append(json, "\n", 1);
+  while (off < json->len) {
+    ssize_t w = write(1, json->data + off, json->len - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) exit(0); /* nobody listens any more: nothing left to do */
+    off += (size_t)w;
+  }
+}
+
+static void emit_simple(const char *status, const char *message) {
+  buffer_t json;
+  buf_init(&json, SIZE_MAX);
+  buf_puts(&json, "{\"status\":");
+  buf_json_string(&json, status);
+  buf_puts(&json, ",\"exitCode\":null,\"signal\":null,\"stdout\":\"\",\"stderr\":\"\",\"stdoutTruncated\":false,"
+                  "\"stderrTruncated\":false,\"compile\":null,\"wallMs\":0,\"cpuMs\":0,\"memoryBytes\":0,\"message\":");
+  buf_json_string(&json, message);
+  buf_puts(&json, "}");
+  emit(&json);
+  buf_free(&json);
+}
+
+static void die_internal(const char *fmt, ...) {
+  char msg[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  log_err("%s", msg);
+  emit_simple("internal_error", msg);
+  /* our own state is unknown now: end the worker, the platform replaces it */
+  exit(0);
+}
+
+static int compiled_runtime(void) {
+  const char *v = getenv("CODERING_COMPILED");
+  return v && strcmp(v, "1") == 0;
+}
+
+static void handle(request_t *r) {
+  long long oom_before = read_oom_kills();
+  int rc = as_sandbox(write_files, r);
+  if (rc != 0) {
+    as_sandbox(clean_sandbox_state, NULL);
+    emit_simple("internal_error", rc == 5 || rc == 4 ? "cannot write the files (too large for the workdir?)" : "cannot write the files");
+    return;
+  }
+  phase_t compile, run;
+  int did_compile = 0;
+  const char *status = "ok";
+  char message[256] = "";
+  memset(&run, 0, sizeof run);
+  if (compiled_runtime()) {
+    did_compile = 1;
+    run_phase(r, "compile", r->compile_wall_ms, &compile);
+    if (compile.cancelled || compile.input_closed) {
+      status = "cancelled";
+    } else if (compile.timed_out) {
+      status = "compile_error";
+      snprintf(message, sizeof message, "compilation took longer than %ld ms", r->compile_wall_ms);
+    } else if (compile.output_limited) {
+      status = "compile_error";
+      snprintf(message, sizeof message, "the compiler wrote more than %ld bytes", r->output_bytes);
+    } else if (!compile.exited || compile.exit_code != 0) {
+      status = "compile_error";
+    }
+  }
+  int ran = strcmp(status, "ok") == 0;
+  if (ran) {
+    run_phase(r, "run", r->wall_ms, &run);
+    long long oom_after = read_oom_kills();
+    int oom = oom_before >= 0 && oom_after > oom_before;
+    int over_memory = r->memory_bytes > 0 && run.max_rss_bytes > r->memory_bytes;
+    if (run.cancelled || run.input_closed) status = "cancelled";
+    else if (run.output_limited) {
+      status = "output_limit";
+      snprintf(message, sizeof message, "the program wrote more than %ld bytes", r->output_bytes);
+    } else if (run.timed_out) {
+      status = "timeout";
+      snprintf(message, sizeof message, "the program ran longer than %ld ms", r->wall_ms);
+    } else if (oom || (over_memory && !(run.exited && run.exit_code == 0))) {
+      status = "memory_limit";
+      snprintf(message, sizeof message, "the program used more memory than allowed");
+    } else if (over_memory) {
+      status = "memory_limit";
+      snprintf(message, sizeof message, "the program used %lld bytes, more than the %lld allowed", run.max_rss_bytes, r->memory_bytes);
+    } else if (run.signal == SIGXCPU || (run.signal == SIGKILL && run.cpu_ms >= r->cpu_ms) || run.cpu_ms > r->cpu_ms) {
+      status = "timeout";
+      snprintf(message, sizeof message, "the program used more than %ld ms of CPU", r->cpu_ms);
+    } else if (!run.exited || run.exit_code != 0) {
+      status = "runtime_error";
+    }
+  }
+  int input_closed = (did_compile && compile.input_closed) || (ran && run.input_closed);
+
+  buffer_t json;
+  buf_init(&json, SIZE_MAX);
+  buf_puts(&json, "{\"status\":");
+  buf_json_string(&json, status);
+  if (ran && run.exited) buf_printf(&json, ",\"exitCode\":%d", run.exit_code);
+  else buf_puts(&json, ",\"exitCode\":null");
+  if (ran && run.signal) {
+    buf_puts(&json, ",\"signal\":");
+    buf_json_string(&json, signal_name(run.signal));
+  } else {
+    buf_puts(&json, ",\"signal\":null");
+  }
+  buf_puts(&json, ",");
+  if (ran) {
+    write_phase_outputs(&json, &run);
+    buf_printf(&json, ",\"stdoutTruncated\":%s,\"stderrTruncated\":%s", run.out.truncated ? "true" : "false", run.err.truncated ? "true" : "false");
+  } else {
+    buf_puts(&json, "\"stdout\":\"\",\"stderr\":\"\",\"stdoutTruncated\":false,\"stderrTruncated\":false");
+  }
+  if (did_compile) {
+    buf_puts(&json, ",\"compile\":{");
+    if (compile.exited) buf_printf(&json, "\"exitCode\":%d,", compile.exit_code);
+    else buf_puts(&json, "\"exitCode\":null,");
+    write_phase_outputs(&json, &compile);
+    buf_printf(&json, ",\"wallMs\":%lld}", (long long)compile.wall_ms);
+  } else {
+    buf_puts(&json, ",\"compile\":null");
+  }
+  buf_printf(&json, ",\"wallMs\":%lld,\"cpuMs\":%lld,\"memoryBytes\":%lld,\"message\":", (long long)(ran ? run.wall_ms : 0),
+             (long long)(ran ? run.cpu_ms : 0), ran ? run.max_rss_bytes : 0LL);
+  buf_json_string(&json, message);
+  buf_puts(&json, "}");
+
+  /* clean before answering: the next request must find an empty box, whatever this one did */
+  as_sandbox(clean_sandbox_state, NULL);
+  if (did_compile) {
+    buf_free(&compile.out);
+    buf_free(&compile.err);
+  }
+  if (ran) {
+    buf_free(&run.out);
+    buf_free(&run.err);
+  }
+  if (input_closed) exit(0);
+  emit(&json);
+  buf_free(&json);
+}
+
+int main(int argc, char **argv) {
+  int once = 0;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--serve") == 0) serve_mode = 1;
+    else if (strcmp(argv[i], "--once") == 0) once = 1;
+    else {
+      fprintf(stderr, "usage: codering-proxy --serve | --once\n");
+      return 2;
+    }
+  }
+  if (!serve_mode && !once) serve_mode = 1;
+  signal(SIGPIPE, SIG_IGN);
+  /* orphans of the program come back to us, so we can reap and count them */
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+  /* a program of the same uid must not be able to ptrace us or read our memory */
+  prctl(PR_SET_DUMPABLE, 0);
+  const char *uid = getenv("CODERING_SANDBOX_UID");
+  if (uid && *uid) sandbox_uid = sandbox_gid = (uid_t)atoi(uid);
+  we_are_root = geteuid() == 0;
+  if (!we_are_root) log_err("not running as root: the program runs with our own uid");
+
+  request_t r;
+  for (;;) {
+    int eof = 0;
+    const char *problem = read_request(&r, &eof);
+    if (eof) break;
+    if (problem) {
+      request_free(&r);
+      emit_simple("internal_error", problem);
+      /* a malformed stream can't be resynchronised: end, the platform replaces the worker */
+      break;
+    }
+    handle(&r);
+    request_free(&r);
+    if (once) break;
+  }
+  return 0;
+}
