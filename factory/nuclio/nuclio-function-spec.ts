@@ -1,0 +1,172 @@
+/**
+ * The NuclioFunction for one image: Nuclio's shell runtime calls `/opt/nuclio/handler.sh` per event,
+ * which execs the proxy in `--once` mode (docs/proxy-contract.md), so the image is deployed as is, with
+ * no Nuclio build. Every body is checked against our closed schema before it leaves this module.
+ */
+
+import { CoderingError } from '../../errors';
+import type { RunLimits } from '../../registry-api/platform/platform';
+import { isFunctionName } from './function-name';
+import { validateNuclioFunction, validateNuclioProject } from './nuclio-function-schema';
+import type { NuclioFunctionResource, NuclioProjectResource } from './nuclio-function-types';
+import { bytesToQuantity, msToDuration, quantityToBytes } from './quantity';
+
+const MiB = 1024 * 1024;
+
+export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
+export const PART_OF = 'codering-x';
+export const PROJECT_LABEL = 'nuclio.io/project-name';
+export const RUNTIME_ID_ANNOTATION = 'codering.org/runtime-id';
+
+/** `handler.sh` in `/opt/nuclio/` (the shell runtime's handler directory); the entry point is unused. */
+export const SHELL_HANDLER = 'handler.sh:main';
+
+/** Room for the processor itself (a Go binary, ~30 MiB resident) next to the user's program. */
+export const PROCESSOR_OVERHEAD_BYTES = 64 * MiB;
+
+export interface NuclioFunctionOptions {
+  /** A function name, e.g. from `functionNameForRuntime`. */
+  name: string;
+  namespace: string;
+  /** An existing NuclioProject in `namespace`. */
+  projectName: string;
+  /** The image, best pinned by digest (`…@sha256:…`). */
+  image: string;
+  /** `python@3.11.2`, kept as an annotation. */
+  runtimeId: string;
+  /** The operator's maxima for one run: the event timeout and the memory limit are derived from them. */
+  limits: Pick<RunLimits, 'wallMs' | 'compileWallMs' | 'memoryBytes'>;
+  replicas: { min: number; max: number };
+  /** CPU of one replica (requests = limits: steady timings, and no eviction before best-effort pods). */
+  cpu?: string;
+  /** Memory of one replica; computed when absent, rejected when below what a run can use. */
+  memory?: string;
+  /** Size of the `/box` tmpfs (the user's files and whatever the program writes). */
+  boxBytes?: number;
+  tmpBytes?: number;
+  /** What the HTTP trigger accepts; the API's own body limit is lower. */
+  maxRequestBodyBytes?: number;
+  /** Time over `compileWallMs + wallMs` before Nuclio gives up on the proxy and restarts the worker. */
+  eventTimeoutMarginMs?: number;
+  imagePullSecret?: string;
+  imagePullPolicy?: 'IfNotPresent' | 'Always';
+  /** Extra labels (merged under ours). */
+  labels?: Record<string, string>;
+}
+
+/** The memory a replica needs: the processor, one run at its maximum, and both tmpfs filled up. */
+export function requiredFunctionMemoryBytes(memoryBytes: number, boxBytes: number, tmpBytes: number): number {
+  // A memory-backed emptyDir is charged to the pod's memory cgroup, so the tmpfs sizes count too.
+  return PROCESSOR_OVERHEAD_BYTES + memoryBytes + boxBytes + tmpBytes;
+}
+
+/** The event timeout: long enough that the proxy's own limits always fire first. */
+export function eventTimeoutMs(limits: Pick<RunLimits, 'wallMs' | 'compileWallMs'>, marginMs: number): number {
+  return limits.compileWallMs + limits.wallMs + marginMs;
+}
+
+export function nuclioFunctionSpec(options: NuclioFunctionOptions): NuclioFunctionResource {
+  const boxBytes = options.boxBytes ?? 64 * MiB;
+  const tmpBytes = options.tmpBytes ?? 16 * MiB;
+  const required = requiredFunctionMemoryBytes(options.limits.memoryBytes, boxBytes, tmpBytes);
+  const memory = options.memory ?? bytesToQuantity(required);
+  if (!(quantityToBytes(memory) >= required)) {
+    throw new CoderingError(
+      'internal',
+      `function ${options.name}: memory ${memory} is below the ${bytesToQuantity(required)} one run can use`,
+      { name: options.name, memory, requiredBytes: required },
+    );
+  }
+  if (!isFunctionName(options.name)) {
+    throw new CoderingError('internal', `"${options.name}" is not a valid Nuclio function name`, { name: options.name });
+  }
+  if (options.replicas.min > options.replicas.max) {
+    throw new CoderingError('internal', `function ${options.name}: minReplicas is above maxReplicas`, {
+      replicas: options.replicas,
+    });
+  }
+  const cpu = options.cpu ?? '1';
+
+  const body: NuclioFunctionResource = {
+    apiVersion: 'nuclio.io/v1beta1',
+    kind: 'NuclioFunction',
+    metadata: {
+      name: options.name,
+      namespace: options.namespace,
+      labels: {
+        ...options.labels,
+        [PART_OF_LABEL]: PART_OF,
+        'app.kubernetes.io/component': 'runtime-function',
+        [PROJECT_LABEL]: options.projectName,
+      },
+      annotations: { [RUNTIME_ID_ANNOTATION]: options.runtimeId },
+    },
+    spec: {
+      description: `codering-x runtime ${options.runtimeId}`,
+      runtime: 'shell',
+      handler: SHELL_HANDLER,
+      image: options.image,
+      imagePullPolicy: options.imagePullPolicy ?? 'IfNotPresent',
+      ...(options.imagePullSecret === undefined ? {} : { imagePullSecrets: options.imagePullSecret }),
+      // A pre-built image: a dashboard redeploy of this function must not try to build it.
+      build: { codeEntryType: 'image', image: options.image, noBaseImagesPull: true },
+      // The handler ignores its arguments, so an `X-Nuclio-Arguments` header sent by anyone changes nothing.
+      runtimeAttributes: { arguments: '', responseHeaders: { 'Content-Type': 'application/json' } },
+      // The shell runtime gives the handler only these variables, not the image's ENV.
+      env: [
+        { name: 'PATH', value: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+        { name: 'LANG', value: 'C.UTF-8' },
+      ],
+      resources: { requests: { cpu, memory }, limits: { cpu, memory } },
+      minReplicas: options.replicas.min,
+      maxReplicas: options.replicas.max,
+      triggers: {
+        http: {
+          kind: 'http',
+          name: 'http',
+          // One event per replica: every proxy of a pod would share the one /box.
+          numWorkers: 1,
+          workerAvailabilityTimeoutMilliseconds: 0,
+          attributes: { maxRequestBodySize: options.maxRequestBodyBytes ?? 4 * MiB, serviceType: 'ClusterIP' },
+        },
+      },
+      eventTimeout: msToDuration(eventTimeoutMs(options.limits, options.eventTimeoutMarginMs ?? 5000)),
+      readinessTimeoutSeconds: 120,
+      serviceType: 'ClusterIP',
+      securityContext: { runAsUser: 0, runAsGroup: 0, runAsNonRoot: false, seccompProfile: { type: 'RuntimeDefault' } },
+      volumes: [
+        tmpfsVolume('box', '/box', boxBytes),
+        tmpfsVolume('tmp', '/tmp', tmpBytes),
+      ],
+    },
+    status: { state: 'waitingForResourceConfiguration' },
+  };
+  return validateNuclioFunction(body);
+}
+
+function tmpfsVolume(name: string, mountPath: string, bytes: number): NuclioFunctionResource['spec']['volumes'][number] {
+  return {
+    volume: { name, emptyDir: { medium: 'Memory', sizeLimit: bytesToQuantity(bytes) } },
+    volumeMount: { name, mountPath },
+  };
+}
+
+export interface NuclioProjectOptions {
+  name: string;
+  namespace: string;
+  labels?: Record<string, string>;
+}
+
+/** The project every function's `nuclio.io/project-name` label points at. */
+export function nuclioProjectSpec(options: NuclioProjectOptions): NuclioProjectResource {
+  return validateNuclioProject({
+    apiVersion: 'nuclio.io/v1beta1',
+    kind: 'NuclioProject',
+    metadata: {
+      name: options.name,
+      namespace: options.namespace,
+      labels: { ...options.labels, [PART_OF_LABEL]: PART_OF },
+    },
+    spec: { description: 'codering-x runtimes' },
+  });
+}

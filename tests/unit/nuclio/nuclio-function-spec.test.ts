@@ -1,0 +1,139 @@
+import {
+  NUCLIO_CONTAINER_NAME,
+  eventTimeoutMs,
+  nuclioFunctionSpec,
+  nuclioProjectSpec,
+  processorDeploymentPatch,
+  quantityToBytes,
+  validateNuclioFunction,
+  type NuclioFunctionOptions,
+} from '../../../factory/nuclio';
+import { isCoderingError } from '../../../errors';
+
+const MiB = 1024 * 1024;
+
+const options: NuclioFunctionOptions = {
+  name: 'codering-python-3-11-2',
+  namespace: 'codering',
+  projectName: 'codering',
+  image: `registry:5000/codering/python:3.11.2@sha256:${'b'.repeat(64)}`,
+  runtimeId: 'python@3.11.2',
+  limits: { wallMs: 20_000, compileWallMs: 60_000, memoryBytes: 512 * MiB },
+  replicas: { min: 2, max: 4 },
+};
+
+function durationMs(duration: string): number {
+  const match = /^(\d+)s$/.exec(duration);
+  if (match === null) throw new Error(`unexpected duration ${duration}`);
+  return Number(match[1]) * 1000;
+}
+
+describe('nuclioFunctionSpec', () => {
+  const body = nuclioFunctionSpec(options);
+
+  it('is a raw CR the controller picks up, in our project', () => {
+    expect(body.apiVersion).toBe('nuclio.io/v1beta1');
+    expect(body.kind).toBe('NuclioFunction');
+    expect(body.status.state).toBe('waitingForResourceConfiguration');
+    expect(body.metadata.labels['nuclio.io/project-name']).toBe('codering');
+    expect(body.metadata.labels['app.kubernetes.io/part-of']).toBe('codering-x');
+    expect(body.metadata.annotations['codering.org/runtime-id']).toBe('python@3.11.2');
+  });
+
+  it('runs the pre-built image with the shell runtime, no build', () => {
+    expect(body.spec.runtime).toBe('shell');
+    expect(body.spec.handler).toBe('handler.sh:main');
+    expect(body.spec.image).toBe(options.image);
+    expect(body.spec.build).toEqual({ codeEntryType: 'image', image: options.image, noBaseImagesPull: true });
+  });
+
+  it('fails fast when busy and lets the proxy time out first', () => {
+    expect(body.spec.triggers.http).toMatchObject({ kind: 'http', numWorkers: 1, workerAvailabilityTimeoutMilliseconds: 0 });
+    const timeout = durationMs(body.spec.eventTimeout);
+    expect(timeout).toBeGreaterThan(options.limits.wallMs + options.limits.compileWallMs);
+    expect(timeout).toBe(eventTimeoutMs(options.limits, 5000));
+  });
+
+  it('gives /box and /tmp memory-backed, bounded emptyDirs and room for them in the memory limit', () => {
+    const mounts = body.spec.volumes.map((v) => [v.volumeMount.mountPath, v.volume.emptyDir.medium]);
+    expect(mounts).toEqual([
+      ['/box', 'Memory'],
+      ['/tmp', 'Memory'],
+    ]);
+    const tmpfs = body.spec.volumes.reduce((sum, v) => sum + quantityToBytes(v.volume.emptyDir.sizeLimit), 0);
+    expect(quantityToBytes(body.spec.resources.limits.memory)).toBeGreaterThanOrEqual(512 * MiB + tmpfs);
+    expect(body.spec.resources.requests).toEqual(body.spec.resources.limits);
+  });
+
+  it('refuses a memory limit one run could exceed', () => {
+    expect(() => nuclioFunctionSpec({ ...options, memory: '512Mi' })).toThrow(/below/);
+    expect(nuclioFunctionSpec({ ...options, memory: '2Gi' }).spec.resources.limits.memory).toBe('2Gi');
+  });
+
+  it('sets only pod-level security keys Nuclio understands', () => {
+    expect(body.spec.securityContext).toEqual({
+      runAsUser: 0,
+      runAsGroup: 0,
+      runAsNonRoot: false,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+
+  it('rejects bad names and replica ranges', () => {
+    expect(() => nuclioFunctionSpec({ ...options, name: 'Python_3' })).toThrow(/not a valid Nuclio function name/);
+    expect(() => nuclioFunctionSpec({ ...options, replicas: { min: 3, max: 1 } })).toThrow(/minReplicas/);
+  });
+});
+
+describe('the closed schema', () => {
+  const body = nuclioFunctionSpec(options);
+
+  it('rejects a misspelled key that Kubernetes would silently accept', () => {
+    const typo = structuredClone(body) as unknown as { spec: { triggers: { http: Record<string, unknown> } } };
+    typo.spec.triggers.http.numWorker = 2;
+    let caught: unknown;
+    try {
+      validateNuclioFunction(typo);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isCoderingError(caught) && caught.code).toBe('internal');
+    expect(String((caught as Error).message)).toMatch(/unknown key "numWorker"/);
+  });
+
+  it('rejects container-level keys in the pod security context', () => {
+    const wrong = structuredClone(body) as unknown as { spec: { securityContext: Record<string, unknown> } };
+    wrong.spec.securityContext.allowPrivilegeEscalation = false;
+    expect(() => validateNuclioFunction(wrong)).toThrow(/allowPrivilegeEscalation/);
+  });
+
+  it('rejects a missing project label and a wrong state', () => {
+    const noLabel = structuredClone(body) as unknown as { metadata: { labels: Record<string, string> } };
+    delete noLabel.metadata.labels['nuclio.io/project-name'];
+    expect(() => validateNuclioFunction(noLabel)).toThrow(/project-name/);
+    const ready = structuredClone(body) as unknown as { status: { state: string } };
+    ready.status.state = 'ready';
+    expect(() => validateNuclioFunction(ready)).toThrow(/status/);
+  });
+
+  it('validates the project too', () => {
+    expect(nuclioProjectSpec({ name: 'codering', namespace: 'codering' }).metadata.labels).toEqual({
+      'app.kubernetes.io/part-of': 'codering-x',
+    });
+    expect(() => nuclioProjectSpec({ name: 'Bad Name', namespace: 'codering' })).toThrow(/invalid NuclioProject/);
+  });
+});
+
+describe('processorDeploymentPatch', () => {
+  it('drops every capability but the three the proxy needs, on the container Nuclio creates', () => {
+    const patch = processorDeploymentPatch('codering-python-3-11-2', 'codering');
+    expect(patch.metadata.name).toBe('nuclio-codering-python-3-11-2');
+    const [container] = patch.spec.template.spec.containers;
+    expect(container?.name).toBe(NUCLIO_CONTAINER_NAME);
+    expect(container?.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'], add: ['SETUID', 'SETGID', 'KILL'] },
+    });
+  });
+});
