@@ -14,7 +14,7 @@ if docker image inspect "$image" >/dev/null 2>&1; then
 fi
 command -v debootstrap >/dev/null || { echo "[root] debootstrap is missing: apt-get install -y debootstrap" >&2; exit 1; }
 
-work="$(mktemp -d /var/tmp/codering-root-${suite}.XXXXXX)"
+work="$(mktemp -d "/var/tmp/codering-root-${suite}.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 echo "[root] debootstrap $suite (about a minute)"
 debootstrap --variant=minbase "$suite" "$work/rootfs" "$mirror" > "$work/debootstrap.log" 2>&1 || {

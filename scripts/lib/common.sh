@@ -69,3 +69,20 @@ pid_alive() {
   pid="$(cat "$file")"
   [[ "$pid" =~ ^[0-9]+$ ]] && grep -qa -- "$name" "/proc/$pid/cmdline" 2>/dev/null
 }
+
+# timed <tag> <command...>: runs one phase and says how long it took (CI logs, `npm run up`).
+timed() {
+  local tag="$1" start=$SECONDS rc=0
+  shift
+  "$@" || rc=$?
+  if ((rc)); then say "$tag" "failed after $((SECONDS - start))s (exit $rc)"; else say "$tag" "done in $((SECONDS - start))s"; fi
+  return "$rc"
+}
+
+# npm ci when node_modules is missing or older than the lockfile (npm writes its own copy of the
+# lock into node_modules, so its date says when the tree was last installed). Install scripts run
+# only for the packages package.json's allowScripts approves (npm 11): better-sqlite3 compiles.
+deps_stale() {
+  [[ ! -f "$CODERING_ROOT/node_modules/.package-lock.json" \
+    || "$CODERING_ROOT/package-lock.json" -nt "$CODERING_ROOT/node_modules/.package-lock.json" ]]
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# `npm run up`: from a fresh clone to a serving API on one machine. Installs the Node dependencies,
+# prepares the engine, the registry and the Debian roots (prepare-engine.sh), builds the default
+# runtimes with the codering CLI, then serves the API in the foreground.
+#   npm run up -- --no-serve     prepare and build only
+# CODERING_DEFAULT_RUNTIMES (commas or spaces) replaces the default "python@latest node@latest php@latest".
+set -euo pipefail
+here="$(dirname "${BASH_SOURCE[0]}")"
+# shellcheck source=SCRIPTDIR/lib/common.sh
+source "$here/lib/common.sh"
+cd "$CODERING_ROOT"
+
+serve=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-serve) serve=0 ;;
+    -h | --help) sed -n '2,6s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) die up "unknown option $arg (known: --no-serve)" ;;
+  esac
+done
+
+if deps_stale; then
+  timed deps npm ci --no-audit --no-fund
+else
+  say deps "node_modules is up to date"
+fi
+
+timed prepare bash "$here/prepare-engine.sh"
+
+read -r -a runtimes <<< "$(tr ',' ' ' <<< "${CODERING_DEFAULT_RUNTIMES:-python@latest node@latest php@latest}")"
+if [[ -f bin/codering.js ]]; then
+  # One at a time: parallel builds can hang the engine, and the CLI shows each build's progress.
+  # Built images are content-addressed, so a second `up` finds them and builds nothing.
+  for spec in "${runtimes[@]}"; do
+    timed "build $spec" npx --no-install codering build "$spec"
+  done
+else
+  say build "the codering CLI (factory/cli) has not landed yet: runtimes ${runtimes[*]} not built"
+fi
+
+cli_help() {
+  cat <<'TXT'
+[up] ready. The CLI:
+  npx codering runtimes                 the catalogue: languages, versions, aliases
+  npx codering resolve python@3         which exact version and image a spec means
+  npx codering render python@3          the Dockerfile the factory would build
+  npx codering build python@3           build (and push) that runtime image
+  npx codering images                   the images in the registry
+TXT
+}
+
+if ((serve == 0)); then
+  cli_help
+  exit 0
+fi
+if [[ ! -f registry-api/server.ts ]]; then
+  cli_help
+  say up "the API (registry-api/server.ts) has not landed yet: nothing to serve"
+  exit 0
+fi
+say up "serving the API (npm start); Ctrl-C stops it, the engine and the registry keep running"
+exec npm start
