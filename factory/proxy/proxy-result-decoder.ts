@@ -1,0 +1,70 @@
+import type { ProxyResult, RunStatus } from './proxy-types';
+
+const STATUSES: ReadonlySet<string> = new Set<RunStatus | 'cancelled'>([
+  'ok',
+  'runtime_error',
+  'compile_error',
+  'timeout',
+  'memory_limit',
+  'output_limit',
+  'internal_error',
+  'cancelled',
+]);
+
+/** The proxy answered something that is not a result: a worker failure, never the user's. */
+export class MalformedProxyResult extends Error {
+  constructor(message: string) {
+    super(`malformed proxy result: ${message}`);
+    this.name = 'MalformedProxyResult';
+  }
+}
+
+// Outputs travel as base64 so that any bytes survive; users read them as text.
+const decodeText = (value: unknown, field: string): string => {
+  if (typeof value !== 'string') throw new MalformedProxyResult(`${field} is not a string`);
+  return Buffer.from(value, 'base64').toString('utf8');
+};
+
+const numberOr = (value: unknown, field: string, fallback: number | null): number | null => {
+  if (value === null || value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new MalformedProxyResult(`${field} is not a number`);
+  return value;
+};
+
+/** Decodes and checks one JSON result of the proxy (docs/proxy-contract.md). */
+export function decodeProxyResult(json: string | Buffer): ProxyResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(typeof json === 'string' ? json : json.toString('utf8'));
+  } catch {
+    throw new MalformedProxyResult('not JSON');
+  }
+  if (typeof raw !== 'object' || raw === null) throw new MalformedProxyResult('not an object');
+  const r = raw as Record<string, unknown>;
+  if (typeof r.status !== 'string' || !STATUSES.has(r.status)) throw new MalformedProxyResult(`unknown status ${String(r.status)}`);
+  let compile: ProxyResult['compile'] = null;
+  if (r.compile !== null && r.compile !== undefined) {
+    if (typeof r.compile !== 'object') throw new MalformedProxyResult('compile is not an object');
+    const c = r.compile as Record<string, unknown>;
+    compile = {
+      exitCode: numberOr(c.exitCode, 'compile.exitCode', null),
+      stdout: decodeText(c.stdout, 'compile.stdout'),
+      stderr: decodeText(c.stderr, 'compile.stderr'),
+      wallMs: numberOr(c.wallMs, 'compile.wallMs', 0) ?? 0,
+    };
+  }
+  return {
+    status: r.status as ProxyResult['status'],
+    exitCode: numberOr(r.exitCode, 'exitCode', null),
+    signal: typeof r.signal === 'string' ? r.signal : null,
+    stdout: decodeText(r.stdout, 'stdout'),
+    stderr: decodeText(r.stderr, 'stderr'),
+    stdoutTruncated: r.stdoutTruncated === true,
+    stderrTruncated: r.stderrTruncated === true,
+    compile,
+    wallMs: numberOr(r.wallMs, 'wallMs', 0) ?? 0,
+    cpuMs: numberOr(r.cpuMs, 'cpuMs', 0) ?? 0,
+    memoryBytes: numberOr(r.memoryBytes, 'memoryBytes', 0) ?? 0,
+    message: typeof r.message === 'string' ? r.message : '',
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The two messages of the proxy-function contract (docs/proxy-contract.md), as TypeScript sees
+ * them. Both platforms (local Docker, Nuclio) and the smoke tests speak exactly this.
+ */
+
+/** Limits of one run, already checked against the operator's maxima. */
+export interface RunLimits {
+  wallMs: number;
+  cpuMs: number;
+  compileWallMs: number;
+  memoryBytes: number;
+  outputBytes: number;
+  processes: number;
+  fileBytes: number;
+}
+
+export interface SourceFile {
+  name: string;
+  content: string;
+}
+
+/** One request as the proxy receives it (see docs/proxy-contract.md). */
+export interface WorkerRequest {
+  requestId: string;
+  files: SourceFile[];
+  main: string;
+  stdin: string;
+  args: string[];
+  limits: RunLimits;
+}
+
+export type RunStatus =
+  | 'ok'
+  | 'runtime_error'
+  | 'compile_error'
+  | 'timeout'
+  | 'memory_limit'
+  | 'output_limit'
+  | 'internal_error';
+
+/** What the proxy answered, decoded (outputs are UTF-8 text with replacement characters). */
+export interface ProxyResult {
+  status: RunStatus | 'cancelled';
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  stdoutTruncated: boolean;
+  stderrTruncated: boolean;
+  compile: { exitCode: number | null; stdout: string; stderr: string; wallMs: number } | null;
+  wallMs: number;
+  cpuMs: number;
+  memoryBytes: number;
+  message: string;
+}

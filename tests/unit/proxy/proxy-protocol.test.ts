@@ -1,0 +1,119 @@
+import {
+  decodeProxyResult,
+  encodeProxyRequest,
+  MalformedProxyResult,
+  ProxyFrameReader,
+  type WorkerRequest,
+} from '../../../factory/proxy';
+
+const limits = {
+  wallMs: 2000,
+  cpuMs: 1500,
+  compileWallMs: 10000,
+  memoryBytes: 128 * 1024 * 1024,
+  outputBytes: 65536,
+  processes: 64,
+  fileBytes: 1 << 20,
+};
+
+const request: WorkerRequest = {
+  requestId: 'req-1',
+  files: [
+    { name: 'main.py', content: 'print("héllo")\n' },
+    { name: 'lib/util.py', content: 'x = "\\n\u0000"' },
+  ],
+  main: 'main.py',
+  stdin: 'line one\nline two',
+  args: ['a b', ''],
+  limits,
+};
+
+/** Parses the framing back, the way the C proxy reads it, to check lengths are bytes. */
+function parseFields(encoded: Buffer): Array<[string, Buffer]> {
+  let offset = encoded.indexOf(0x0a) + 1;
+  expect(encoded.subarray(0, offset).toString()).toBe('codering/1\n');
+  const fields: Array<[string, Buffer]> = [];
+  for (;;) {
+    const newline = encoded.indexOf(0x0a, offset);
+    const line = encoded.subarray(offset, newline).toString();
+    offset = newline + 1;
+    if (line === 'end') break;
+    const [name, length] = line.split(' ');
+    const value = encoded.subarray(offset, offset + Number(length));
+    offset += Number(length);
+    expect(encoded[offset]).toBe(0x0a);
+    offset += 1;
+    fields.push([name!, value]);
+  }
+  expect(offset).toBe(encoded.length);
+  return fields;
+}
+
+describe('proxy request encoding', () => {
+  it('frames every field with its byte length, files as path NUL content', () => {
+    const fields = parseFields(encodeProxyRequest(request));
+    const files = fields.filter(([n]) => n === 'file').map(([, v]) => v);
+    expect(files[0]!.toString()).toBe('main.py\u0000print("héllo")\n');
+    expect(files[1]!.toString()).toBe('lib/util.py\u0000x = "\\n\u0000"');
+    expect(fields.filter(([n]) => n === 'arg').map(([, v]) => v.toString())).toEqual(['a b', '']);
+    const byName = new Map(fields.map(([n, v]) => [n, v.toString()]));
+    expect(byName.get('stdin')).toBe('line one\nline two');
+    expect(byName.get('wall_ms')).toBe('2000');
+    expect(byName.get('memory_bytes')).toBe(String(128 * 1024 * 1024));
+  });
+});
+
+describe('proxy result decoding', () => {
+  const result = {
+    status: 'runtime_error',
+    exitCode: 1,
+    signal: null,
+    stdout: Buffer.from('out ✓').toString('base64'),
+    stderr: Buffer.from([0xff, 0x41]).toString('base64'),
+    stdoutTruncated: false,
+    stderrTruncated: true,
+    compile: null,
+    wallMs: 12,
+    cpuMs: 8,
+    memoryBytes: 1024,
+    message: '',
+  };
+
+  it('decodes base64 outputs as UTF-8 with replacement', () => {
+    const decoded = decodeProxyResult(JSON.stringify(result));
+    expect(decoded.stdout).toBe('out ✓');
+    expect(decoded.stderr).toBe('\uFFFDA');
+    expect(decoded.stderrTruncated).toBe(true);
+    expect(decoded.exitCode).toBe(1);
+  });
+
+  it.each([
+    ['not json', '{'],
+    ['unknown status', JSON.stringify({ ...result, status: 'great' })],
+    ['stdout not a string', JSON.stringify({ ...result, stdout: 3 })],
+    ['array', '[]'],
+  ])('rejects %s', (_label, body) => {
+    expect(() => decodeProxyResult(body)).toThrow(MalformedProxyResult);
+  });
+});
+
+describe('ProxyFrameReader', () => {
+  it('reassembles frames split at any byte and several frames in one chunk', () => {
+    const frames: string[] = [];
+    const reader = new ProxyFrameReader((json) => frames.push(json.toString()));
+    const one = '{"a":1}';
+    const two = '{"b":"ü"}';
+    const stream = Buffer.concat([
+      Buffer.from(`codering/1 ${Buffer.byteLength(one)}\n${one}\n`),
+      Buffer.from(`codering/1 ${Buffer.byteLength(two)}\n${two}\n`),
+    ]);
+    for (let i = 0; i < stream.length; i++) reader.push(stream.subarray(i, i + 1));
+    reader.push(stream);
+    expect(frames).toEqual([one, two, one, two]);
+  });
+
+  it('treats stray bytes as a broken worker', () => {
+    const reader = new ProxyFrameReader(() => undefined);
+    expect(() => reader.push(Buffer.from('hello\n'))).toThrow(MalformedProxyResult);
+  });
+});
