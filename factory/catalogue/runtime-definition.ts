@@ -17,6 +17,16 @@ export interface RuntimeVersion {
   packages: string[];
   /** What a cluster that can pull from Docker Hub would start FROM instead (e.g. `python:3.11-slim`). */
   upstreamImage: string;
+  /**
+   * Shell commands the runtime image runs as root after installing `packages` (e.g. go warms a build
+   * cache there so that a run does not compile the standard library). Absent for most runtimes.
+   */
+  prepare?: string[];
+  /**
+   * apt packages an exercise image needs only while installing libraries (`npm`, `python3-pip`,
+   * `composer`): kept out of the runtime image so that plain runs stay small.
+   */
+  libraryPackages?: string[];
 }
 
 export interface SmokeFile {
@@ -69,4 +79,6 @@ export interface LibrarySpec {
   name: string;
   /** The version or range as the ecosystem writes it (`4`, `^4.17`, `==2.31.0`), or '' for any. */
   version: string;
+  /** pip only: the extras asked for (`uvicorn[standard]`), normalized and sorted; absent otherwise. */
+  extras?: string[];
 }

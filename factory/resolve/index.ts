@@ -1,0 +1,2 @@
+export { parseRuntimeRequest, type RuntimeRequest } from './parse-runtime-request';
+export { resolveRuntime } from './resolve-runtime';

@@ -1,0 +1,8 @@
+#!/bin/sh
+# PHP: no compile step.
+set -eu
+case "${1:-}" in
+  compile) exit 0 ;;
+  run) shift; exec php "$CODERING_MAIN" "$@" ;;
+  *) echo "runtime.sh: unknown step '${1:-}'" >&2; exit 2 ;;
+esac
