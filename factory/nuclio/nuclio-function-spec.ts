@@ -5,7 +5,7 @@
  */
 
 import { CoderingError } from '../../errors';
-import type { RunLimits } from '../../registry-api/platform/platform';
+import type { RunLimits } from '../proxy';
 import { isFunctionName } from './function-name';
 import { validateNuclioFunction, validateNuclioProject } from './nuclio-function-schema';
 import type { NuclioFunctionResource, NuclioProjectResource } from './nuclio-function-types';
