@@ -30,5 +30,5 @@ say engine "starting dockerd (log: $log)"
 # setsid: the engine must outlive this script and the terminal or CI step that started it.
 setsid dockerd </dev/null >>"$log" 2>&1 &
 echo $! > "$CODERING_DATA_ABS/dockerd.pid"
-wait_until engine dockerd 60 "$log" engine_up
+wait_until engine dockerd 60 "$(cat "$CODERING_DATA_ABS/dockerd.pid")" "$log" engine_up
 say engine "Docker engine started ($(timeout 10 docker version -f '{{.Server.Version}}' 2>/dev/null || echo '?'))"

@@ -112,5 +112,5 @@ say registry "starting docker-registry on 127.0.0.1:$port (log: $log)"
 setsid docker-registry serve "$config" </dev/null >>"$log" 2>&1 &
 echo $! > "$pidfile"
 registry_ok() { [[ "$(status)" = 200 ]]; }
-wait_until registry docker-registry 30 "$log" registry_ok
+wait_until registry docker-registry 30 "$(cat "$pidfile")" "$log" registry_ok
 say registry "registry answers at 127.0.0.1:$port (user $user)"

@@ -48,15 +48,20 @@ apt_install() {
   ((rc == 0)) || die "$tag" "apt-get install ${missing[*]} failed (exit $rc)"
 }
 
-# wait_until <tag> <what> <seconds> <log file or -> <command...>: polls once a second, bounded, and
-# shows the log's tail when the bound is reached, so a failure explains itself.
+# wait_until <tag> <what> <seconds> <pid> <log> <command...>: polls once a second until the command
+# succeeds. Bounded, and it gives up at once if the process <pid> we started has died; either way
+# the log's tail is shown, so a failure explains itself.
 wait_until() {
-  local tag="$1" what="$2" seconds="$3" log="$4"; shift 4
-  local deadline=$((SECONDS + seconds))
+  local tag="$1" what="$2" seconds="$3" pid="$4" log="$5"
+  shift 5
+  local deadline=$((SECONDS + seconds)) problem=""
   until "$@" >/dev/null 2>&1; do
-    if ((SECONDS >= deadline)); then
-      [[ "$log" = - || ! -f "$log" ]] || { echo "--- last lines of $log" >&2; tail -n 20 "$log" >&2; }
-      die "$tag" "$what did not answer within ${seconds}s"
+    if ! kill -0 "$pid" 2>/dev/null; then problem="exited before answering"
+    elif ((SECONDS >= deadline)); then problem="did not answer within ${seconds}s"
+    fi
+    if [[ -n "$problem" ]]; then
+      [[ ! -f "$log" ]] || { echo "--- last lines of $log" >&2; tail -n 20 "$log" >&2; }
+      die "$tag" "$what $problem"
     fi
     sleep 1
   done
