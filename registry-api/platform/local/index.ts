@@ -1,0 +1,11 @@
+export { createLocalPlatform, LocalPlatform } from './local-platform';
+export type { LocalPlatformOptions, PlatformLogger } from './local-platform';
+export { DockerContainerEngine } from './docker-container-engine';
+export type { ContainerEngine, ManagedContainer, WorkerStreams } from './container-engine';
+export { LocalWorker } from './local-worker';
+export { WarmPool } from './warm-pool';
+export { WorkerBudget } from './worker-budget';
+export { reapOrphanWorkers } from './orphan-reaper';
+export { withEngineDeadline } from './engine-deadline';
+export { DEFAULT_HARDENING, workerContainerSpec } from './worker-container-spec';
+export type { WorkerHardening } from './worker-container-spec';

@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import { CoderingError } from '../../../errors';
+import type { Lease, Platform, PoolStats } from '../platform';
+import type { ContainerEngine } from './container-engine';
+import { DockerContainerEngine } from './docker-container-engine';
+import { LocalWorker } from './local-worker';
+import { reapOrphanWorkers } from './orphan-reaper';
+import { WarmPool } from './warm-pool';
+import { WorkerBudget } from './worker-budget';
+import {
+  DEFAULT_HARDENING,
+  IMAGE_LABEL,
+  INSTANCE_LABEL,
+  OWNER_PID_LABEL,
+  workerContainerSpec,
+  type WorkerHardening,
+} from './worker-container-spec';
+
+export interface PlatformLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface LocalPlatformOptions {
+  engine?: ContainerEngine;
+  hardening?: Partial<WorkerHardening>;
+  /** Warm workers per image when none is asked for explicitly. */
+  poolSize?: number;
+  /** All worker containers of this process, every image together. */
+  maxWorkers?: number;
+  /** Runs that may wait for a worker, per image. */
+  queueMax?: number;
+  acquireTimeoutMs?: number;
+  /** Extra time a worker gets past a run's limits before it is declared dead. */
+  graceMs?: number;
+  logger?: PlatformLogger;
+}
+
+const silent: PlatformLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * The embedded default platform: warm, hardened worker containers on the local Docker engine, the
+ * way Nuclio's local platform runs functions as containers on the local daemon.
+ */
+export class LocalPlatform implements Platform {
+  readonly name = 'local' as const;
+  readonly instanceId = randomBytes(6).toString('hex');
+  private readonly engine: ContainerEngine;
+  private readonly hardening: WorkerHardening;
+  private readonly budget: WorkerBudget;
+  private readonly pools = new Map<string, WarmPool>();
+  private readonly logger: PlatformLogger;
+  private serial = 0;
+  private closed = false;
+
+  constructor(private readonly options: LocalPlatformOptions = {}) {
+    this.engine = options.engine ?? new DockerContainerEngine();
+    this.hardening = { ...DEFAULT_HARDENING, ...options.hardening };
+    this.budget = new WorkerBudget(options.maxWorkers ?? 16);
+    this.logger = options.logger ?? silent;
+  }
+
+  /** Removes the workers a dead process of ours left behind; call once at start-up. */
+  async start(): Promise<void> {
+    await this.engine.ping();
+    const reaped = await reapOrphanWorkers(this.engine, this.instanceId);
+    if (reaped > 0) this.logger.info({ reaped }, 'removed orphan workers of a previous process');
+  }
+
+  acquire(image: string, signal?: AbortSignal): Promise<Lease> {
+    return this.pool(image).acquire(signal);
+  }
+
+  async warm(image: string, size: number): Promise<void> {
+    if (!(await this.engine.imageExists(image))) {
+      throw new CoderingError('not_ready', `the image ${image} is not on the engine: build it first`, { image });
+    }
+    this.pool(image, size).resize(size);
+  }
+
+  async ready(): Promise<boolean> {
+    try {
+      await this.engine.ping();
+    } catch {
+      return false;
+    }
+    return [...this.pools.values()].every((pool) => pool.live > 0);
+  }
+
+  stats(): PoolStats[] {
+    return [...this.pools.values()].map((pool) => pool.stats());
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+  }
+
+  private pool(image: string, size?: number): WarmPool {
+    if (this.closed) throw new CoderingError('not_ready', 'the platform is shutting down');
+    let pool = this.pools.get(image);
+    if (!pool) {
+      pool = new WarmPool({
+        image,
+        size: size ?? this.options.poolSize ?? 2,
+        queueMax: this.options.queueMax ?? 32,
+        acquireTimeoutMs: this.options.acquireTimeoutMs ?? 30_000,
+        budget: this.budget,
+        spawn: () => this.spawn(image),
+        destroy: (worker) => this.engine.destroy(worker.id),
+        onError: (message, error) => this.logger.warn({ err: error, image }, message),
+      });
+      this.pools.set(image, pool);
+    }
+    return pool;
+  }
+
+  private async spawn(image: string): Promise<LocalWorker> {
+    this.serial += 1;
+    const name = `codering-worker-${this.instanceId}-${this.serial}`;
+    const spec = workerContainerSpec({
+      image,
+      name,
+      hardening: this.hardening,
+      labels: { [INSTANCE_LABEL]: this.instanceId, [OWNER_PID_LABEL]: String(process.pid), [IMAGE_LABEL]: image },
+    });
+    const started = Date.now();
+    const { id, streams } = await this.engine.startAttached(spec);
+    this.logger.info({ worker: id.slice(0, 12), image, ms: Date.now() - started }, 'worker started');
+    return new LocalWorker(id, image, streams, { graceMs: this.options.graceMs ?? 3_000, cancelGraceMs: 3_000 });
+  }
+}
+
+export function createLocalPlatform(options: LocalPlatformOptions = {}): LocalPlatform {
+  return new LocalPlatform(options);
+}

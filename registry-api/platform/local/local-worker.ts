@@ -1,0 +1,143 @@
+import {
+  CANCEL_LINE,
+  decodeProxyResult,
+  encodeProxyRequest,
+  MalformedProxyResult,
+  ProxyFrameReader,
+} from '../../../factory/proxy';
+import { WorkerFailure } from '../platform';
+import type { ProxyResult, Worker, WorkerRequest } from '../platform';
+import type { WorkerStreams } from './container-engine';
+
+export interface LocalWorkerOptions {
+  /** Time the proxy gets beyond the run's own limits before we call the worker dead. */
+  graceMs: number;
+  /** How long a cancelled run may take to answer `cancelled`. */
+  cancelGraceMs: number;
+}
+
+interface PendingRun {
+  resolve(result: ProxyResult): void;
+  reject(error: WorkerFailure): void;
+}
+
+/**
+ * A warm container running `codering-proxy --serve`, driven over its attached stdio: one framed
+ * request in, one framed result out. No `docker exec` and no `docker run` per request — that is
+ * where the milliseconds are (FACTS.md: run ≈ 650 ms, exec ≈ 140 ms, attached loop ≈ 0–5 ms).
+ */
+export class LocalWorker implements Worker {
+  private pending: PendingRun | null = null;
+  private brokenReason: string | null = null;
+  private readonly stderrTail: string[] = [];
+  private readonly frames: ProxyFrameReader;
+
+  constructor(
+    readonly id: string,
+    readonly image: string,
+    private readonly streams: WorkerStreams,
+    private readonly options: LocalWorkerOptions,
+  ) {
+    this.frames = new ProxyFrameReader((json) => this.onFrame(json));
+    streams.stdout.on('data', (chunk: Buffer) => {
+      try {
+        this.frames.push(chunk);
+      } catch (error) {
+        this.breakDown(`it wrote something that is not a result (${(error as Error).message})`);
+      }
+    });
+    streams.stdout.on('end', () => this.breakDown(`its container ended${this.lastWords()}`));
+    streams.stdout.on('error', (error) => this.breakDown(`its output failed: ${error.message}`));
+    streams.stdin.on('error', (error) => this.breakDown(`its input failed: ${error.message}`));
+    streams.stderr.on('data', (chunk: Buffer) => {
+      // the proxy's own diagnostics: keep the last lines for the failure message
+      this.stderrTail.push(chunk.toString('utf8'));
+      if (this.stderrTail.length > 8) this.stderrTail.shift();
+    });
+  }
+
+  /** Why the worker can't be used any more, or null while it is healthy. */
+  get broken(): string | null {
+    return this.brokenReason;
+  }
+
+  get busy(): boolean {
+    return this.pending !== null;
+  }
+
+  run(request: WorkerRequest, signal: AbortSignal): Promise<ProxyResult> {
+    if (this.brokenReason) return Promise.reject(new WorkerFailure(`worker ${this.id} is broken: ${this.brokenReason}`, this.id));
+    if (this.pending) return Promise.reject(new WorkerFailure(`worker ${this.id} is already running a request`, this.id));
+    const { limits } = request;
+    const deadlineMs = limits.compileWallMs + limits.wallMs + this.options.graceMs;
+    return new Promise<ProxyResult>((resolve, reject) => {
+      let cancelTimer: NodeJS.Timeout | undefined;
+      const timer = setTimeout(() => {
+        this.breakDown(`no answer within ${deadlineMs} ms`);
+      }, deadlineMs);
+      const onAbort = (): void => {
+        if (this.pending !== run) return;
+        this.streams.stdin.write(CANCEL_LINE);
+        cancelTimer = setTimeout(() => this.breakDown('a cancelled run did not stop in time'), this.options.cancelGraceMs);
+      };
+      const settle = (): void => {
+        clearTimeout(timer);
+        clearTimeout(cancelTimer);
+        signal.removeEventListener('abort', onAbort);
+        this.pending = null;
+      };
+      const run: PendingRun = {
+        resolve: (result) => {
+          settle();
+          resolve(result);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      };
+      this.pending = run;
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.streams.stdin.write(encodeProxyRequest(request));
+      if (signal.aborted) onAbort();
+    });
+  }
+
+  /** Stops talking to the container (the platform removes it). */
+  close(): void {
+    this.breakDown('closed');
+    this.streams.destroy();
+  }
+
+  private onFrame(json: Buffer): void {
+    const run = this.pending;
+    if (!run) {
+      this.breakDown('it answered without a request');
+      return;
+    }
+    let result: ProxyResult;
+    try {
+      result = decodeProxyResult(json);
+    } catch (error) {
+      this.breakDown((error as MalformedProxyResult).message);
+      return;
+    }
+    if (result.status === 'internal_error') {
+      // the proxy's own failure (it exits after it): the worker is gone, the run is ours to retry
+      this.breakDown(`its proxy failed: ${result.message}`);
+      return;
+    }
+    run.resolve(result);
+  }
+
+  private breakDown(reason: string): void {
+    if (!this.brokenReason) this.brokenReason = reason;
+    const run = this.pending;
+    if (run) run.reject(new WorkerFailure(`worker ${this.id} failed: ${reason}`, this.id));
+  }
+
+  private lastWords(): string {
+    const tail = this.stderrTail.join('').trim().split('\n').slice(-3).join(' | ');
+    return tail ? ` (${tail})` : '';
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * How a warm worker's container is hardened. Every setting here is acted out by an attack in
+ * tests/integration/security (a fork bomb, a memory bomb, an output flood, a network call, files
+ * and processes left for the next run), not just inspected.
+ */
+
+export const MANAGED_LABEL = 'org.codering.managed';
+export const KIND_LABEL = 'org.codering.kind';
+export const INSTANCE_LABEL = 'org.codering.instance';
+export const OWNER_PID_LABEL = 'org.codering.owner-pid';
+export const IMAGE_LABEL = 'org.codering.image';
+export const WORKER_KIND = 'worker';
+
+export interface WorkerHardening {
+  /** Memory cap of the whole container; swap is the same number, so no swap at all. */
+  memoryBytes: number;
+  /** CPU share of the container, in CPUs (1 = one core). */
+  cpus: number;
+  /** Processes and threads in the container (the proxy and tini included). */
+  pidsLimit: number;
+  /** Size of the /box workdir and of /tmp, each (tmpfs: counted in the memory cap). */
+  tmpfsBytes: number;
+  /** Open files per process. */
+  nofile: number;
+}
+
+export const DEFAULT_HARDENING: WorkerHardening = {
+  memoryBytes: 512 * 1024 * 1024,
+  cpus: 1,
+  pidsLimit: 128,
+  tmpfsBytes: 64 * 1024 * 1024,
+  nofile: 256,
+};
+
+export interface WorkerContainerOptions {
+  image: string;
+  name: string;
+  labels: Record<string, string>;
+  hardening: WorkerHardening;
+}
+
+/** The body of the engine's create-container call for a warm worker. */
+export function workerContainerSpec(options: WorkerContainerOptions): Record<string, unknown> {
+  const { hardening } = options;
+  const tmpfs = `rw,exec,nosuid,nodev,size=${hardening.tmpfsBytes}`;
+  return {
+    name: options.name,
+    Image: options.image,
+    Cmd: ['--serve'],
+    // nothing of the host's environment: only what the image declares
+    Env: [],
+    Labels: { ...options.labels, [MANAGED_LABEL]: 'true', [KIND_LABEL]: WORKER_KIND },
+    // requests arrive on the attached stdin and results leave on stdout: no exec per request
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    OpenStdin: true,
+    StdinOnce: false,
+    Tty: false,
+    NetworkDisabled: true,
+    HostConfig: {
+      NetworkMode: 'none',
+      ReadonlyRootfs: true,
+      Tmpfs: {
+        '/box': `${tmpfs},uid=1000,gid=1000,mode=0755`,
+        '/tmp': `${tmpfs},mode=1777`,
+      },
+      ShmSize: 16 * 1024 * 1024,
+      IpcMode: 'private',
+      Memory: hardening.memoryBytes,
+      MemorySwap: hardening.memoryBytes,
+      NanoCpus: Math.round(hardening.cpus * 1e9),
+      PidsLimit: hardening.pidsLimit,
+      // the proxy (uid 0) keeps only what it needs to switch to the sandbox user and to kill what
+      // the program leaves; the program, as uid 1000, has no capability at all
+      CapDrop: ['ALL'],
+      CapAdd: ['SETUID', 'SETGID', 'KILL'],
+      SecurityOpt: ['no-new-privileges'],
+      Ulimits: [
+        { Name: 'nofile', Soft: hardening.nofile, Hard: hardening.nofile },
+        { Name: 'core', Soft: 0, Hard: 0 },
+      ],
+      // we read the worker's output through the attach stream; a log driver would copy every byte
+      LogConfig: { Type: 'none', Config: {} },
+      AutoRemove: false,
+      Privileged: false,
+    },
+  };
+}
