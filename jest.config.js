@@ -1,6 +1,6 @@
 // Two tiers: `unit` fakes the engine behind our own interfaces; `integration` talks to the real
 // Docker engine, the real registry and real database files (see scripts/up.sh for what it needs).
-const tsJest = ['ts-jest', { diagnostics: false, isolatedModules: true }];
+const tsJest = ['ts-jest', { diagnostics: false }];
 module.exports = {
   projects: [
     {

@@ -1,0 +1,53 @@
+import { PassThrough } from 'node:stream';
+import type { WorkerStreams } from '../../../registry-api/platform/local';
+
+/**
+ * The container side of a worker's stdio, scripted by the test: it sees each request the worker
+ * writes and answers frames as the proxy would.
+ */
+export class FakeProxy {
+  readonly stdin = new PassThrough();
+  readonly stdout = new PassThrough();
+  readonly stderr = new PassThrough();
+  readonly received: string[] = [];
+  destroyed = false;
+
+  constructor() {
+    this.stdin.on('data', (chunk: Buffer) => this.received.push(chunk.toString('utf8')));
+  }
+
+  get streams(): WorkerStreams {
+    return {
+      stdin: this.stdin,
+      stdout: this.stdout,
+      stderr: this.stderr,
+      destroy: () => {
+        this.destroyed = true;
+        this.stdout.end();
+      },
+    };
+  }
+
+  answer(result: Record<string, unknown>): void {
+    const json = JSON.stringify({
+      exitCode: 0,
+      signal: null,
+      stdout: '',
+      stderr: '',
+      stdoutTruncated: false,
+      stderrTruncated: false,
+      compile: null,
+      wallMs: 1,
+      cpuMs: 1,
+      memoryBytes: 1,
+      message: '',
+      ...result,
+    });
+    this.stdout.write(`codering/1 ${Buffer.byteLength(json)}\n${json}\n`);
+  }
+
+  die(lastWords = ''): void {
+    if (lastWords) this.stderr.write(lastWords);
+    this.stdout.end();
+  }
+}

@@ -1,0 +1,80 @@
+import { LocalWorker } from '../../../registry-api/platform/local';
+import { WorkerFailure, type WorkerRequest } from '../../../registry-api/platform/platform';
+import { FakeProxy } from './fake-worker-streams';
+
+const request: WorkerRequest = {
+  requestId: 'r1',
+  files: [{ name: 'main.py', content: 'print(1)' }],
+  main: 'main.py',
+  stdin: '',
+  args: [],
+  limits: { wallMs: 50, cpuMs: 50, compileWallMs: 50, memoryBytes: 1 << 20, outputBytes: 1024, processes: 8, fileBytes: 1024 },
+};
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const make = (proxy: FakeProxy): LocalWorker => new LocalWorker('w1', 'img', proxy.streams, { graceMs: 100, cancelGraceMs: 100 });
+
+describe('LocalWorker', () => {
+  it('sends one framed request and resolves with the decoded result', async () => {
+    const proxy = new FakeProxy();
+    const worker = make(proxy);
+    const running = worker.run(request, new AbortController().signal);
+    await tick();
+    expect(proxy.received.join('')).toMatch(/^codering\/1\n/);
+    proxy.answer({ status: 'ok', stdout: Buffer.from('1\n').toString('base64') });
+    await expect(running).resolves.toMatchObject({ status: 'ok', stdout: '1\n' });
+    expect(worker.busy).toBe(false);
+  });
+
+  it('turns an abort into an in-band cancel and stays usable', async () => {
+    const proxy = new FakeProxy();
+    const worker = make(proxy);
+    const controller = new AbortController();
+    const running = worker.run(request, controller.signal);
+    controller.abort();
+    await tick();
+    expect(proxy.received.join('')).toMatch(/end\ncancel\n$/);
+    proxy.answer({ status: 'cancelled' });
+    await expect(running).resolves.toMatchObject({ status: 'cancelled' });
+    expect(worker.broken).toBeNull();
+  });
+
+  it('fails the run when the container ends, keeping the proxy last words', async () => {
+    const proxy = new FakeProxy();
+    const worker = make(proxy);
+    const running = worker.run(request, new AbortController().signal);
+    proxy.die('codering-proxy: pipe: too many open files\n');
+    await expect(running).rejects.toThrow(/container ended.*too many open files/);
+    await expect(worker.run(request, new AbortController().signal)).rejects.toBeInstanceOf(WorkerFailure);
+  });
+
+  it('fails the run on bytes that are not a frame, and on an unsolicited frame', async () => {
+    const proxy = new FakeProxy();
+    const worker = make(proxy);
+    const running = worker.run(request, new AbortController().signal);
+    proxy.stdout.write('Segmentation fault\n');
+    await expect(running).rejects.toBeInstanceOf(WorkerFailure);
+
+    const idle = new FakeProxy();
+    const quiet = make(idle);
+    idle.answer({ status: 'ok' });
+    await tick();
+    expect(quiet.broken).toMatch(/without a request/);
+  });
+
+  it('treats the proxy internal_error as a worker failure, not a result', async () => {
+    const proxy = new FakeProxy();
+    const running = make(proxy).run(request, new AbortController().signal);
+    proxy.answer({ status: 'internal_error', message: 'fork: resource temporarily unavailable' });
+    await expect(running).rejects.toThrow(/fork: resource/);
+  });
+
+  it('declares the worker dead when no answer comes within the limits plus grace', async () => {
+    const proxy = new FakeProxy();
+    const worker = make(proxy);
+    const started = Date.now();
+    await expect(worker.run(request, new AbortController().signal)).rejects.toThrow(/no answer within 200 ms/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(worker.broken).not.toBeNull();
+  });
+});
