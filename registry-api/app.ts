@@ -1,0 +1,116 @@
+/**
+ * The registry API as a fastify instance, from injected dependencies only: the catalogue, the image
+ * builder, the platform, the job store. `server.ts` wires the real ones and listens; tests wire fakes
+ * and use `app.inject()`. The app owns what it creates (build jobs queue, executor, metrics) and
+ * nothing it was given: whoever opened the platform and the store closes them.
+ */
+
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Catalogue } from '../factory/catalogue';
+import type { RegistryConfig } from './config';
+import { Executor } from './executor/executor';
+import { handleError, handleNotFound } from './http/error-handler';
+import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id';
+import type { ImageSource } from './images/image-source';
+import { RunImages } from './images/run-images';
+import { BuildJobs } from './jobs/build-jobs';
+import type { JobStore } from './jobs/job-store';
+import { RegistryMetrics } from './metrics/registry-metrics';
+import type { Platform } from './platform/platform';
+import { healthRoutes, imageRoutes, runRoutes, runtimeRoutes, type RouteContext } from './routes';
+
+export interface AppDeps {
+  config: Readonly<RegistryConfig>;
+  catalogue: Catalogue;
+  builder: ImageSource;
+  platform: Platform;
+  store: JobStore;
+  /** A pino logger; default: fastify's own pino at `config.logLevel`. */
+  logger?: FastifyBaseLogger;
+  /** Default: a fresh registry with Node's default metrics. */
+  metrics?: RegistryMetrics;
+}
+
+/** How long closing the app waits for a running build before leaving it to the next start's recovery. */
+const BUILD_DRAIN_MS = 10_000;
+
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const { config } = deps;
+  const app = Fastify({
+    ...(deps.logger === undefined ? { logger: { level: config.logLevel } } : { loggerInstance: deps.logger }),
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: requestIdFor,
+    ajv: {
+      // Strict input: a typo'd field is an error, not silently dropped, and "5" is not 5.
+      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false },
+    },
+  }) as unknown as FastifyInstance;
+
+  // Only JSON bodies: fastify's default text/plain parser would turn a 415 into a confusing 400.
+  app.removeContentTypeParser('text/plain');
+
+  const metrics = deps.metrics ?? new RegistryMetrics({ defaultMetrics: true });
+  const jobs = new BuildJobs({
+    store: deps.store,
+    builder: deps.builder,
+    concurrency: config.buildConcurrency,
+    queueMax: config.buildQueueMax,
+    maxAttempts: config.buildMaxAttempts,
+    log: app.log.child({ component: 'build-jobs' }),
+  });
+  metrics.observeSources({ poolStats: () => deps.platform.stats(), jobCounts: () => jobs.counts() });
+  const images = new RunImages({ catalogue: deps.catalogue, builder: deps.builder, jobs, buildWaitMs: config.buildWaitMs });
+  const executor = new Executor({
+    platform: deps.platform,
+    images,
+    config,
+    metrics,
+    log: app.log.child({ component: 'executor' }),
+  });
+  const context: RouteContext = {
+    config,
+    catalogue: deps.catalogue,
+    platform: deps.platform,
+    jobs,
+    images,
+    executor,
+    metrics,
+  };
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+
+  void app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'codering-x registry API',
+        description: 'Runtimes, image builds as jobs, and runs raced on warm workers',
+        version: '1',
+      },
+      tags: [{ name: 'run' }, { name: 'runtimes' }, { name: 'images' }, { name: 'health' }],
+    },
+  });
+  void app.register(swaggerUi, { routePrefix: '/docs' });
+  // Routes in a plugin registered after swagger, so that swagger sees every one of them.
+  void app.register(async (scope) => {
+    healthRoutes(scope, context);
+    runtimeRoutes(scope, context);
+    imageRoutes(scope, context);
+    runRoutes(scope, context);
+  });
+
+  app.addHook('onReady', async () => {
+    jobs.recover();
+  });
+  app.addHook('onClose', async () => {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([jobs.close(), new Promise((resolve) => (timer = setTimeout(resolve, BUILD_DRAIN_MS)))]);
+    clearTimeout(timer);
+  });
+  return app;
+}

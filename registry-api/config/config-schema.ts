@@ -1,0 +1,88 @@
+/**
+ * The JSON schema the whole configuration is checked against once, after defaults and environment
+ * are merged. Cross-field rules (a default above its maximum) are checked in load-config.ts, where
+ * the message can name both variables.
+ */
+
+import type { JSONSchemaType } from 'ajv';
+import type { RunLimits } from '../platform/platform';
+import type { RegistryConfig } from './registry-config';
+
+const positiveInt = { type: 'integer', minimum: 1 } as const;
+
+const limitsSchema: JSONSchemaType<RunLimits> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['wallMs', 'cpuMs', 'compileWallMs', 'memoryBytes', 'outputBytes', 'processes', 'fileBytes'],
+  properties: {
+    wallMs: { type: 'integer', minimum: 1, maximum: 600_000 },
+    cpuMs: { type: 'integer', minimum: 1, maximum: 600_000 },
+    compileWallMs: { type: 'integer', minimum: 1, maximum: 600_000 },
+    memoryBytes: { type: 'integer', minimum: 4 * 1024 * 1024 },
+    outputBytes: { type: 'integer', minimum: 1 },
+    processes: { type: 'integer', minimum: 1, maximum: 4096 },
+    fileBytes: { type: 'integer', minimum: 1 },
+  },
+};
+
+export const registryConfigSchema: JSONSchemaType<RegistryConfig> = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'host', 'port', 'platform', 'dataDir', 'logLevel', 'defaultRuntimes', 'poolSize', 'poolMaxTotal',
+    'queueMax', 'raceMode', 'retries', 'runMarginMs', 'acquireTimeoutMs', 'cancelGraceMs', 'hedge',
+    'buildConcurrency', 'buildQueueMax', 'buildWaitMs', 'buildMaxAttempts', 'bodyLimitBytes', 'maxFiles',
+    'maxFilesBytes', 'maxArgs', 'maxArgBytes', 'maxStdinBytes', 'maxLimits', 'defaultLimits', 'nuclio',
+  ],
+  properties: {
+    host: { type: 'string', minLength: 1 },
+    port: { type: 'integer', minimum: 0, maximum: 65535 },
+    platform: { type: 'string', enum: ['local', 'nuclio'] },
+    dataDir: { type: 'string', minLength: 1 },
+    logLevel: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    defaultRuntimes: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 64 } },
+    poolSize: { type: 'integer', minimum: 1, maximum: 64 },
+    poolMaxTotal: positiveInt,
+    queueMax: { type: 'integer', minimum: 0 },
+    raceMode: { type: 'string', enum: ['pair', 'hedged', 'single'] },
+    retries: { type: 'integer', minimum: 0, maximum: 10 },
+    runMarginMs: positiveInt,
+    acquireTimeoutMs: positiveInt,
+    cancelGraceMs: positiveInt,
+    hedge: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['defaultDelayMs', 'floorMs', 'windowSize', 'minSamples'],
+      properties: {
+        defaultDelayMs: { type: 'integer', minimum: 0 },
+        floorMs: { type: 'integer', minimum: 0 },
+        windowSize: positiveInt,
+        minSamples: positiveInt,
+      },
+    },
+    buildConcurrency: { type: 'integer', minimum: 1, maximum: 16 },
+    buildQueueMax: positiveInt,
+    buildWaitMs: positiveInt,
+    buildMaxAttempts: positiveInt,
+    bodyLimitBytes: { type: 'integer', minimum: 1024 },
+    maxFiles: positiveInt,
+    maxFilesBytes: positiveInt,
+    maxArgs: { type: 'integer', minimum: 0 },
+    maxArgBytes: positiveInt,
+    maxStdinBytes: { type: 'integer', minimum: 0 },
+    maxLimits: limitsSchema,
+    defaultLimits: limitsSchema,
+    nuclio: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['dashboardUrl', 'namespace', 'project', 'functionPrefix', 'invokeTimeoutMs'],
+      properties: {
+        dashboardUrl: { type: 'string', pattern: '^https?://' },
+        namespace: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' },
+        project: { type: 'string', minLength: 1 },
+        functionPrefix: { type: 'string', pattern: '^[a-z0-9-]*$' },
+        invokeTimeoutMs: positiveInt,
+      },
+    },
+  },
+};

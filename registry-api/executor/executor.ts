@@ -1,0 +1,183 @@
+/**
+ * Runs a user's program: request → image → leased workers → the race → one result. Depends only on
+ * the Platform interface, so every path (winner, fallback, retry, give up) is unit-tested on fakes.
+ *
+ * What makes the p50 best on a 2-core machine (and why `pair` is still the default):
+ * - the workers are warm and resident, so a run costs the interpreter's own start plus ~ms;
+ * - a run starts on the first lease that arrives (see race-attempt.ts), never waiting for a pair;
+ * - the pair's second copy competes with the first for the two cores only while both run: for the
+ *   short programs students run (tens of ms) that is a few ms of p50 bought for a tail protected
+ *   from a dying or stalled worker, and a loser is cancelled the moment a winner answers;
+ * - for CPU-heavy programs, or when the machine is loaded, `hedged` is better: the second worker
+ *   starts only after the runtime's observed p95, so ~95 % of runs use one core and the tail is
+ *   still cut. Operators choose with CODERING_RACE_MODE, clients per request with `mode`.
+ */
+
+import { CoderingError, isCoderingError } from '../../errors';
+import type { RegistryConfig } from '../config';
+import type { RunImages } from '../images/run-images';
+import type { RegistryMetrics } from '../metrics/registry-metrics';
+import type { Platform, ProxyResult } from '../platform/platform';
+import { LatencyWindow } from './latency-window';
+import { raceAttempt, type AttemptResult, type RaceMode } from './race-attempt';
+import { AttemptFailed } from './race-errors';
+import { checkRunInput, type RunInput } from './run-input';
+
+export interface RunResponse {
+  status: ProxyResult['status'];
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  signal: string | null;
+  stdoutTruncated: boolean;
+  stderrTruncated: boolean;
+  compile?: { stdout: string; stderr: string; exitCode: number | null };
+  timings: { queueMs: number; compileMs: number; runMs: number; totalMs: number };
+  runtime: { id: string; image: string; digest: string | null };
+  race: { mode: RaceMode; workers: number; winner: 1 | 2; fallback: boolean; retries: number };
+}
+
+export interface RunContext {
+  requestId: string;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+}
+
+export interface ExecutorLog {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface ExecutorOptions {
+  platform: Platform;
+  images: RunImages;
+  config: Readonly<RegistryConfig>;
+  metrics: RegistryMetrics;
+  log?: ExecutorLog;
+}
+
+export class Executor {
+  private readonly latencies: LatencyWindow;
+  private readonly warmed = new Set<string>();
+
+  constructor(private readonly options: ExecutorOptions) {
+    this.latencies = new LatencyWindow(options.config.hedge);
+  }
+
+  async run(input: RunInput, context: RunContext): Promise<RunResponse> {
+    const started = performance.now();
+    const { config, images, metrics } = this.options;
+    const mode = input.mode ?? config.raceMode;
+    let runtimeId = 'unknown';
+    try {
+      // Everything that can be refused is checked before any build or lease.
+      const located = images.locate(input);
+      runtimeId = located.target.resolved.id;
+      const checked = checkRunInput(input, located.target.resolved.definition.main, config);
+      const image = await images.ensure(located, context.signal);
+      this.warm(image.reference);
+
+      const request = { requestId: context.requestId, ...checked };
+      const compiled = located.target.resolved.definition.compiled;
+      const runTimeoutMs = checked.limits.wallMs + (compiled ? checked.limits.compileWallMs : 0) + config.runMarginMs;
+      const failures: string[] = [];
+      let outcome: AttemptResult | undefined;
+      let retries = 0;
+      for (let attempt = 0; attempt <= config.retries && outcome === undefined; attempt += 1) {
+        if (attempt > 0) {
+          retries = attempt;
+          metrics.raceEvent('retry');
+        }
+        try {
+          outcome = await raceAttempt(this.options.platform, image.reference, request, {
+            mode,
+            hedgeDelayMs: this.latencies.hedgeDelayMs(runtimeId),
+            runTimeoutMs,
+            acquireTimeoutMs: config.acquireTimeoutMs,
+            cancelGraceMs: config.cancelGraceMs,
+            signal: context.signal,
+            onLease: (waitMs) => metrics.leaseWaited(runtimeId, waitMs),
+            onWorkerFailure: (workerId, reason) =>
+              this.options.log?.warn({ requestId: context.requestId, workerId, reason, attempt }, 'worker failed'),
+          });
+        } catch (error) {
+          if (!(error instanceof AttemptFailed)) throw error;
+          failures.push(...error.failures.map((failure) => `attempt ${attempt + 1}, ${failure}`));
+        }
+      }
+      if (outcome === undefined) {
+        throw new CoderingError(
+          'workers_failed',
+          `every worker failed to run the program on ${runtimeId} (${config.retries + 1} attempts); this is our failure, not your program's`,
+          { runtime: runtimeId, attempts: config.retries + 1, failures },
+        );
+      }
+
+      this.latencies.record(runtimeId, outcome.workerMs);
+      metrics.raceEvent(outcome.winner === 1 ? 'winner_first' : 'winner_second');
+      metrics.raceEvent('fallback', outcome.fallback ? 1 : 0);
+      metrics.raceEvent('cancelled_loser', outcome.cancelledLosers);
+      const response = toResponse(outcome, {
+        runtimeId,
+        digest: image.digest,
+        mode,
+        retries,
+        totalMs: performance.now() - started,
+      });
+      metrics.runFinished(runtimeId, response.status, mode, response.timings.totalMs);
+      return response;
+    } catch (error) {
+      const status = isCoderingError(error) ? error.code : 'aborted_or_internal';
+      metrics.runFinished(runtimeId, status, mode, performance.now() - started);
+      throw error;
+    }
+  }
+
+  /** First use of an image starts its pool; the lease requests that follow wait for it. */
+  private warm(reference: string): void {
+    if (this.warmed.has(reference)) return;
+    this.warmed.add(reference);
+    this.options.platform.warm(reference, this.options.config.poolSize).catch((error: unknown) => {
+      this.warmed.delete(reference);
+      this.options.log?.error({ image: reference, err: error }, 'warming a pool failed');
+    });
+  }
+}
+
+function toResponse(
+  outcome: AttemptResult,
+  extra: { runtimeId: string; digest: string | null; mode: RaceMode; retries: number; totalMs: number },
+): RunResponse {
+  const { result } = outcome;
+  const response: RunResponse = {
+    status: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    exitCode: result.exitCode,
+    signal: result.signal,
+    stdoutTruncated: result.stdoutTruncated,
+    stderrTruncated: result.stderrTruncated,
+    timings: {
+      queueMs: Math.round(outcome.queueMs),
+      compileMs: result.compile?.wallMs ?? 0,
+      runMs: result.wallMs,
+      totalMs: Math.round(extra.totalMs),
+    },
+    runtime: { id: extra.runtimeId, image: outcome.image, digest: extra.digest },
+    race: {
+      mode: extra.mode,
+      workers: outcome.workers,
+      winner: outcome.winner,
+      fallback: outcome.fallback,
+      retries: extra.retries,
+    },
+  };
+  if (result.compile !== null) {
+    response.compile = {
+      stdout: result.compile.stdout,
+      stderr: result.compile.stderr,
+      exitCode: result.compile.exitCode,
+    };
+  }
+  return response;
+}

@@ -1,0 +1,137 @@
+/**
+ * A `POST /v1/run` body, and its checks that depend on the operator's configuration (the JSON schema
+ * checks shapes; this checks sizes, names and limits). All of it runs before any worker is leased.
+ */
+
+import { CoderingError } from '../../errors';
+import type { RegistryConfig } from '../config';
+import type { RunLimits, SourceFile, WorkerRequest } from '../platform/platform';
+import { fileNameProblem } from './file-name';
+import type { RaceMode } from './race-attempt';
+
+/** The limits a request may set; compile wall time and file size stay the operator's. */
+export type UserLimits = Pick<RunLimits, 'wallMs' | 'cpuMs' | 'memoryBytes' | 'outputBytes' | 'processes'>;
+
+export interface RunInput {
+  runtime?: string;
+  /** A built image reference (from a build job) instead of `runtime` + `libraries`. */
+  image?: string;
+  files: SourceFile[];
+  main?: string;
+  stdin?: string;
+  args?: string[];
+  limits?: Partial<UserLimits>;
+  libraries?: string[];
+  mode?: RaceMode;
+}
+
+export type CheckedRun = Omit<WorkerRequest, 'requestId'>;
+
+type RunSizeConfig = Pick<
+  RegistryConfig,
+  'maxFiles' | 'maxFilesBytes' | 'maxArgs' | 'maxArgBytes' | 'maxStdinBytes' | 'maxLimits' | 'defaultLimits'
+>;
+
+/** `defaultMain` is the runtime's main file name (`main.py`). */
+export function checkRunInput(input: RunInput, defaultMain: string, config: RunSizeConfig): CheckedRun {
+  const files = checkFiles(input.files, config);
+  const main = chooseMain(input.main, files, defaultMain);
+  const stdin = input.stdin ?? '';
+  if (Buffer.byteLength(stdin, 'utf8') > config.maxStdinBytes) {
+    throw new CoderingError('invalid_request', `stdin is larger than ${config.maxStdinBytes} bytes`, {
+      field: 'stdin',
+      maximum: config.maxStdinBytes,
+    });
+  }
+  const args = input.args ?? [];
+  if (args.length > config.maxArgs) {
+    throw new CoderingError('invalid_request', `at most ${config.maxArgs} args are allowed`, {
+      field: 'args',
+      maximum: config.maxArgs,
+    });
+  }
+  const argBytes = args.reduce((sum, arg) => sum + Buffer.byteLength(arg, 'utf8'), 0);
+  if (argBytes > config.maxArgBytes) {
+    throw new CoderingError('invalid_request', `args are larger than ${config.maxArgBytes} bytes together`, {
+      field: 'args',
+      maximum: config.maxArgBytes,
+    });
+  }
+  args.forEach((arg, index) => {
+    if (arg.includes('\0')) {
+      throw new CoderingError('invalid_request', `args[${index}] contains a NUL byte`, { field: `args/${index}` });
+    }
+  });
+  return { files, main, stdin, args, limits: checkLimits(input.limits ?? {}, config) };
+}
+
+function checkFiles(files: SourceFile[], config: RunSizeConfig): SourceFile[] {
+  if (files.length === 0) throw new CoderingError('invalid_request', 'files must not be empty', { field: 'files' });
+  if (files.length > config.maxFiles) {
+    throw new CoderingError('too_many_files', `at most ${config.maxFiles} files are allowed, got ${files.length}`, {
+      maximum: config.maxFiles,
+      count: files.length,
+    });
+  }
+  const seen = new Set<string>();
+  let bytes = 0;
+  files.forEach((file, index) => {
+    const problem = fileNameProblem(file.name);
+    if (problem !== undefined) {
+      throw new CoderingError('invalid_file_name', `files[${index}].name ${problem}`, {
+        field: `files/${index}/name`,
+        name: file.name,
+      });
+    }
+    if (seen.has(file.name)) {
+      throw new CoderingError('invalid_file_name', `files[${index}].name "${file.name}" is given twice`, {
+        field: `files/${index}/name`,
+        name: file.name,
+      });
+    }
+    seen.add(file.name);
+    bytes += Buffer.byteLength(file.content, 'utf8');
+  });
+  if (bytes > config.maxFilesBytes) {
+    throw new CoderingError('file_too_large', `the files total ${bytes} bytes, above ${config.maxFilesBytes}`, {
+      maximum: config.maxFilesBytes,
+      bytes,
+    });
+  }
+  return files.map((file) => ({ name: file.name, content: file.content }));
+}
+
+/** The named main, else the runtime's main file when given, else the only file. */
+function chooseMain(main: string | undefined, files: SourceFile[], defaultMain: string): string {
+  const names = files.map((file) => file.name);
+  if (main !== undefined) {
+    if (!names.includes(main)) {
+      throw new CoderingError('main_not_found', `main "${main}" is not among the files`, { main, files: names });
+    }
+    return main;
+  }
+  if (names.includes(defaultMain)) return defaultMain;
+  if (names.length === 1) return names[0] as string;
+  throw new CoderingError(
+    'main_not_found',
+    `no main given and none of the files is the runtime's main file "${defaultMain}"`,
+    { main: defaultMain, files: names },
+  );
+}
+
+function checkLimits(requested: Partial<UserLimits>, config: RunSizeConfig): RunLimits {
+  const limits: RunLimits = { ...config.defaultLimits };
+  for (const [name, value] of Object.entries(requested) as [keyof UserLimits, number | undefined][]) {
+    if (value === undefined) continue;
+    const maximum = config.maxLimits[name];
+    if (value > maximum) {
+      throw new CoderingError('limit_exceeds_maximum', `limits.${name} = ${value} is above the maximum ${maximum}`, {
+        limit: name,
+        maximum,
+        value,
+      });
+    }
+    limits[name] = value;
+  }
+  return limits;
+}

@@ -1,0 +1,3 @@
+export type { ImageSource } from './image-source';
+export { RunImages, type ImageRef, type LocatedImage, type RunImagesOptions } from './run-images';
+export { resolveTarget, type RuntimeTarget } from './runtime-target';

@@ -1,0 +1,4 @@
+export { BuildJobs, type BuildJobsOptions } from './build-jobs';
+export { BuildQueue } from './build-queue';
+export { JobStore, DATABASE_FILE } from './job-store';
+export { JOB_STATES, isFinished, type BuildJob, type JobError, type JobImage, type JobState } from './build-job';

@@ -1,0 +1,206 @@
+/**
+ * Build jobs in SQLite (`<dataDir>/codering.db`): they must survive a restart, and a job is only a
+ * few rows, so an embedded database beats a server. WAL lets `/v1/images/jobs` read while a build
+ * writes its progress. Schema changes are numbered migrations recorded in `schema_migrations`.
+ */
+
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { BuildJob, JobState } from './build-job';
+import { JOB_STATES } from './build-job';
+
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE build_jobs (
+     id TEXT PRIMARY KEY,
+     state TEXT NOT NULL CHECK (state IN ('queued', 'building', 'succeeded', 'failed')),
+     runtime TEXT NOT NULL,
+     runtime_id TEXT NOT NULL,
+     libraries TEXT NOT NULL,
+     job_key TEXT NOT NULL,
+     progress TEXT,
+     image TEXT,
+     image_reference TEXT,
+     error TEXT,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE INDEX build_jobs_key_state ON build_jobs (job_key, state);
+   CREATE INDEX build_jobs_created ON build_jobs (created_at);
+   CREATE INDEX build_jobs_image ON build_jobs (image_reference);`,
+];
+
+interface JobRow {
+  id: string;
+  state: JobState;
+  runtime: string;
+  runtime_id: string;
+  libraries: string;
+  job_key: string;
+  progress: string | null;
+  image: string | null;
+  error: string | null;
+  attempts: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export const DATABASE_FILE = 'codering.db';
+
+export class JobStore {
+  private readonly db: Database.Database;
+
+  /** Opens (creating the folder and the file if needed) and migrates. `:memory:` works for tests. */
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+  }
+
+  static inDataDir(dataDir: string): JobStore {
+    return new JobStore(path.join(dataDir, DATABASE_FILE));
+  }
+
+  private migrate(): void {
+    this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`);
+    const applied = new Set(
+      (this.db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+    );
+    MIGRATIONS.forEach((sql, index) => {
+      const version = index + 1;
+      if (applied.has(version)) return;
+      this.db.transaction(() => {
+        this.db.exec(sql);
+        this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, now());
+      })();
+    });
+  }
+
+  insert(job: BuildJob): void {
+    this.db
+      .prepare(
+        `INSERT INTO build_jobs (id, state, runtime, runtime_id, libraries, job_key, progress, image,
+           image_reference, error, attempts, created_at, updated_at)
+         VALUES (@id, @state, @runtime, @runtime_id, @libraries, @job_key, @progress, @image, @image_reference,
+           @error, @attempts, @created_at, @updated_at)`,
+      )
+      .run(toRow(job));
+  }
+
+  /** Writes every mutable field of `job` (state, progress, image, error, attempts) and stamps it. */
+  update(job: BuildJob): BuildJob {
+    const updated = { ...job, updatedAt: now() };
+    this.db
+      .prepare(
+        `UPDATE build_jobs SET state = @state, progress = @progress, image = @image,
+           image_reference = @image_reference, error = @error, attempts = @attempts, updated_at = @updated_at
+         WHERE id = @id`,
+      )
+      .run(toRow(updated));
+    return updated;
+  }
+
+  get(id: string): BuildJob | undefined {
+    const row = this.db.prepare('SELECT * FROM build_jobs WHERE id = ?').get(id) as JobRow | undefined;
+    return row === undefined ? undefined : fromRow(row);
+  }
+
+  /** The queued or building job for a key, if any (idempotency by content). */
+  findActive(key: string): BuildJob | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT * FROM build_jobs WHERE job_key = ? AND state IN ('queued', 'building')
+         ORDER BY created_at DESC LIMIT 1`,
+      )
+      .get(key) as JobRow | undefined;
+    return row === undefined ? undefined : fromRow(row);
+  }
+
+  /** The newest succeeded job that produced `reference` (makes a built image runnable by reference). */
+  findByImage(reference: string): BuildJob | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT * FROM build_jobs WHERE image_reference = ? AND state = 'succeeded'
+         ORDER BY updated_at DESC LIMIT 1`,
+      )
+      .get(reference) as JobRow | undefined;
+    return row === undefined ? undefined : fromRow(row);
+  }
+
+  /** Newest first. */
+  list(limit: number, state?: JobState): BuildJob[] {
+    const rows = (
+      state === undefined
+        ? this.db.prepare('SELECT * FROM build_jobs ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit)
+        : this.db
+            .prepare('SELECT * FROM build_jobs WHERE state = ? ORDER BY created_at DESC, rowid DESC LIMIT ?')
+            .all(state, limit)
+    ) as JobRow[];
+    return rows.map(fromRow);
+  }
+
+  /** Jobs a previous process left queued or building, oldest first. */
+  unfinished(): BuildJob[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM build_jobs WHERE state IN ('queued', 'building') ORDER BY created_at, rowid`)
+      .all() as JobRow[];
+    return rows.map(fromRow);
+  }
+
+  counts(): Record<JobState, number> {
+    const counts = Object.fromEntries(JOB_STATES.map((state) => [state, 0])) as Record<JobState, number>;
+    const rows = this.db.prepare('SELECT state, COUNT(*) AS n FROM build_jobs GROUP BY state').all() as {
+      state: JobState;
+      n: number;
+    }[];
+    for (const row of rows) counts[row.state] = row.n;
+    return counts;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+function toRow(job: BuildJob): JobRow & { image_reference: string | null } {
+  return {
+    id: job.id,
+    state: job.state,
+    runtime: job.runtime,
+    runtime_id: job.runtimeId,
+    libraries: JSON.stringify(job.libraries),
+    job_key: job.key,
+    progress: job.progress === null ? null : JSON.stringify(job.progress),
+    image: job.image === null ? null : JSON.stringify(job.image),
+    image_reference: job.image?.reference ?? null,
+    error: job.error === null ? null : JSON.stringify(job.error),
+    attempts: job.attempts,
+    created_at: job.createdAt,
+    updated_at: job.updatedAt,
+  };
+}
+
+function fromRow(row: JobRow): BuildJob {
+  return {
+    id: row.id,
+    state: row.state,
+    runtime: row.runtime,
+    runtimeId: row.runtime_id,
+    libraries: JSON.parse(row.libraries) as string[],
+    key: row.job_key,
+    progress: row.progress === null ? null : (JSON.parse(row.progress) as BuildJob['progress']),
+    image: row.image === null ? null : (JSON.parse(row.image) as BuildJob['image']),
+    error: row.error === null ? null : (JSON.parse(row.error) as BuildJob['error']),
+    attempts: row.attempts,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

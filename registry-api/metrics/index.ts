@@ -1,0 +1,2 @@
+export { RegistryMetrics } from './registry-metrics';
+export type { MetricsSources, RaceEvent } from './registry-metrics';

@@ -1,0 +1,60 @@
+/**
+ * Probes and metrics. `/healthz` says the process answers (liveness: restart me if not); `/readyz`
+ * says runs would be served now (readiness: the engine answers and the default pools are warm).
+ */
+
+import type { FastifyInstance } from 'fastify';
+import { CoderingError } from '../../errors';
+import { errorResponses } from './schemas';
+import type { RouteContext } from './route-context';
+
+/** A readiness probe must answer quickly even when the engine hangs. */
+const READY_TIMEOUT_MS = 2000;
+
+export function healthRoutes(app: FastifyInstance, context: RouteContext): void {
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        summary: 'Liveness: the process answers',
+        tags: ['health'],
+        response: { 200: { type: 'object', properties: { status: { type: 'string' } } } },
+      },
+    },
+    async () => ({ status: 'ok' }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        summary: 'Readiness: the engine answers and the default pools are warm',
+        tags: ['health'],
+        response: { 200: { type: 'object', properties: { status: { type: 'string' } } }, ...errorResponses },
+      },
+    },
+    async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
+      });
+      const ready = await Promise.race([context.platform.ready().catch(() => false), timeout]);
+      clearTimeout(timer);
+      if (!ready) {
+        throw new CoderingError('not_ready', 'the engine does not answer or the default pools are not warm yet', {}, {
+          retryAfterSeconds: 5,
+        });
+      }
+      return { status: 'ready' };
+    },
+  );
+
+  app.get(
+    '/metrics',
+    { schema: { summary: 'Prometheus metrics', tags: ['health'], produces: ['text/plain'] } },
+    async (_request, reply) => {
+      void reply.header('content-type', context.metrics.registry.contentType);
+      return context.metrics.registry.metrics();
+    },
+  );
+}

@@ -1,0 +1,120 @@
+/**
+ * Image build requests as jobs: `POST /v1/images` answers 202 at once with the job (the same job for
+ * the same content while it is active); clients poll the job or follow its events.
+ */
+
+import type { FastifyInstance } from 'fastify';
+import { CoderingError } from '../../errors';
+import { isFinished, type BuildJob } from '../jobs/build-job';
+import { resolveTarget } from '../images/runtime-target';
+import type { RouteContext } from './route-context';
+import { errorResponses, imageRequestSchema, jobSchema } from './schemas';
+
+const JOB_ID = { type: 'string', pattern: '^[0-9a-f-]{36}$' } as const;
+const DEFAULT_LIST_LIMIT = 20;
+const MAX_LIST_LIMIT = 200;
+/** Keeps proxies from closing an idle event stream while a long build step runs. */
+const HEARTBEAT_MS = 15_000;
+
+export function imageRoutes(app: FastifyInstance, context: RouteContext): void {
+  app.post<{ Body: { runtime: string; libraries?: string[] } }>(
+    '/v1/images',
+    {
+      schema: {
+        summary: 'Request an image for a runtime (+ libraries); answers a build job',
+        tags: ['images'],
+        body: imageRequestSchema,
+        response: { 202: jobSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      // Resolving first makes a bad runtime or library a 4xx now, with no job created.
+      const target = resolveTarget(context.catalogue, request.body.runtime, request.body.libraries ?? []);
+      const { job } = context.jobs.submit(target, request.body.runtime);
+      void reply.code(202).header('location', `/v1/images/jobs/${job.id}`);
+      return job;
+    },
+  );
+
+  app.get<{ Querystring: { limit?: string } }>(
+    '/v1/images/jobs',
+    {
+      schema: {
+        summary: 'Recent build jobs, newest first',
+        tags: ['images'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { type: 'string', pattern: '^[0-9]{1,4}$' } },
+        },
+        response: {
+          200: { type: 'object', required: ['jobs'], properties: { jobs: { type: 'array', items: jobSchema } } },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const limit = Math.min(Number(request.query.limit ?? DEFAULT_LIST_LIMIT), MAX_LIST_LIMIT);
+      return { jobs: context.jobs.list(Math.max(limit, 1)) };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/images/jobs/:id',
+    {
+      schema: {
+        summary: 'One build job: state, progress (stage, step n/total, last line), image or error',
+        tags: ['images'],
+        params: { type: 'object', required: ['id'], properties: { id: JOB_ID } },
+        response: { 200: jobSchema, ...errorResponses },
+      },
+    },
+    async (request) => findJob(context, request.params.id),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/images/jobs/:id/events',
+    {
+      schema: {
+        summary: 'Server-sent events: the job on every change, until it is finished',
+        tags: ['images'],
+        params: { type: 'object', required: ['id'], properties: { id: JOB_ID } },
+        produces: ['text/event-stream'],
+      },
+    },
+    async (request, reply) => {
+      const job = findJob(context, request.params.id);
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-request-id': request.id,
+      });
+      const send = (current: BuildJob): void => {
+        raw.write(`event: job\ndata: ${JSON.stringify(current)}\n\n`);
+        if (isFinished(current)) stop();
+      };
+      const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      const unsubscribe = context.jobs.subscribe(job.id, send);
+      let stopped = false;
+      function stop(): void {
+        if (stopped) return;
+        stopped = true;
+        clearInterval(heartbeat);
+        unsubscribe();
+        raw.end();
+      }
+      raw.on('close', stop);
+      // The job may have finished between the lookup and the subscription: send its latest state.
+      send(context.jobs.get(job.id) ?? job);
+    },
+  );
+}
+
+function findJob(context: RouteContext, id: string): BuildJob {
+  const job = context.jobs.get(id);
+  if (job === undefined) throw new CoderingError('not_found', `no build job ${id}`, { id });
+  return job;
+}

@@ -1,0 +1,5 @@
+export { healthRoutes } from './health-routes';
+export { imageRoutes } from './image-routes';
+export { runRoutes } from './run-routes';
+export { runtimeRoutes } from './runtime-routes';
+export type { RouteContext } from './route-context';

@@ -1,0 +1,28 @@
+/** `POST /v1/run`: a user's program, raced on warm workers. The user's failure is a 200 with its status. */
+
+import type { FastifyInstance } from 'fastify';
+import type { RunInput } from '../executor/run-input';
+import type { RouteContext } from './route-context';
+import { errorResponses, runRequestSchema, runResponseSchema } from './schemas';
+
+export function runRoutes(app: FastifyInstance, context: RouteContext): void {
+  app.post<{ Body: RunInput }>(
+    '/v1/run',
+    {
+      schema: {
+        summary: 'Run a program: first well-formed answer of two warm workers wins',
+        tags: ['run'],
+        body: runRequestSchema,
+        response: { 200: runResponseSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      // A client that goes away cancels its run: its workers are freed for the next one.
+      const abort = new AbortController();
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) abort.abort();
+      });
+      return context.executor.run(request.body, { requestId: request.id, signal: abort.signal });
+    },
+  );
+}

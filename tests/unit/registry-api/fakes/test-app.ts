@@ -1,0 +1,62 @@
+/** An app on fakes, with a real SQLite file in a temporary folder. */
+
+// Two dependencies are ES modules that Node ≥ 20.19 requires fine but jest's CommonJS runtime cannot
+// parse: content-disposition (@fastify/static, for downloads) and cookie (light-my-request, for the
+// `cookies` option of inject). These tests use neither feature, so stand-ins are enough.
+jest.mock('content-disposition', () => ({ create: () => 'attachment', parse: () => ({ type: 'attachment' }) }));
+jest.mock('cookie', () => ({
+  stringifySetCookie: (name: string, value: string) => `${name}=${value}`,
+  parseCookie: () => ({}),
+  parse: () => ({}),
+  serialize: (name: string, value: string) => `${name}=${value}`,
+}));
+
+import type { FastifyInstance } from 'fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildApp } from '../../../../registry-api/app';
+import { loadConfig, type ConfigOverrides } from '../../../../registry-api/config';
+import { JobStore } from '../../../../registry-api/jobs';
+import { RegistryMetrics } from '../../../../registry-api/metrics';
+import { FakeBuilder } from './fake-builder';
+import { FakePlatform } from './fake-platform';
+import { testCatalogue } from './test-catalogue';
+
+export interface TestApp {
+  app: FastifyInstance;
+  platform: FakePlatform;
+  builder: FakeBuilder;
+  store: JobStore;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function makeTestApp(
+  options: { overrides?: ConfigOverrides; platform?: FakePlatform; builder?: FakeBuilder; dataDir?: string } = {},
+): Promise<TestApp> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'codering-api-'));
+  const config = loadConfig({}, { logLevel: 'silent', dataDir, ...options.overrides });
+  const platform = options.platform ?? new FakePlatform();
+  const builder = options.builder ?? new FakeBuilder();
+  builder.preBuild('python@3.13.5');
+  builder.preBuild('python@3.11.2');
+  builder.preBuild('c@12.2.0');
+  const store = JobStore.inDataDir(dataDir);
+  const app = buildApp({ config, catalogue: testCatalogue(), builder, platform, store, metrics: new RegistryMetrics() });
+  await app.ready();
+  return {
+    app,
+    platform,
+    builder,
+    store,
+    dataDir,
+    async close() {
+      await app.close();
+      store.close();
+      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const hello = { runtime: 'python@3', files: [{ name: 'main.py', content: 'print("hello")' }] };
