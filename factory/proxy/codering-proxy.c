@@ -607,10 +607,12 @@ static char **build_env(const request_t *r) {
     env[k++] = environ[i];
   }
   static char main_var[PATH_MAX + 32];
-  snprintf(main_var, sizeof main_var, "CODERING_MAIN=%s", r->main_file);
   env[k++] = "HOME=" BOX_DIR;
   env[k++] = "USER=sandbox";
-  env[k++] = main_var;
+  if (r && r->main_file) {
+    snprintf(main_var, sizeof main_var, "CODERING_MAIN=%s", r->main_file);
+    env[k++] = main_var;
+  }
   if (!getenv("PATH")) env[k++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   if (!getenv("LANG")) env[k++] = "LANG=C.UTF-8";
   env[k] = NULL;
@@ -639,11 +641,133 @@ static int drain(int fd, buffer_t *b, size_t *total, size_t cap, int *limited) {
   return 1;
 }
 
+/* In the child: the program's identity, limits and descriptors, then exec. Never returns. */
+static void exec_program(char **argv, char **env, int in_fd, int out_fd, int err_fd, int ctl_fd, long cpu_ms, long long file_bytes) {
+  setsid();
+  /* dup2 onto itself keeps close-on-exec: move everything above the target range first */
+  in_fd = fcntl(in_fd, F_DUPFD_CLOEXEC, 10);
+  out_fd = fcntl(out_fd, F_DUPFD_CLOEXEC, 10);
+  err_fd = fcntl(err_fd, F_DUPFD_CLOEXEC, 10);
+  if (ctl_fd >= 0) ctl_fd = fcntl(ctl_fd, F_DUPFD_CLOEXEC, 10);
+  dup2(in_fd, 0);
+  dup2(out_fd, 1);
+  dup2(err_fd, 2);
+  if (ctl_fd >= 0) dup2(ctl_fd, 3);
+  /* the program must not read our request stream, nor inherit any other descriptor of ours */
+  for (int fd = ctl_fd >= 0 ? 4 : 3; fd < 1024; fd++) close(fd);
+  signal(SIGPIPE, SIG_DFL);
+  long cpu_s = (cpu_ms + 999) / 1000;
+  set_limit(RLIMIT_CPU, (rlim_t)cpu_s, (rlim_t)cpu_s + 1);
+  set_limit(RLIMIT_CORE, 0, 0);
+  if (file_bytes > 0) set_limit(RLIMIT_FSIZE, (rlim_t)file_bytes, (rlim_t)file_bytes);
+  drop_to_sandbox();
+  if (chdir(BOX_DIR) != 0) _exit(126);
+  execve(argv[0], argv, env);
+  _exit(127);
+}
+
+/*
+ * Beyond the interpreter's own start: between requests, `runtime.sh prewarm` starts the
+ * interpreter, which loads itself and then blocks reading fd 3. A request only writes the files
+ * and sends `main NUL arg NUL arg…` on fd 3: the program starts in an interpreter that is already
+ * up. Enabled by the image (ENV CODERING_PREWARM=1) for runtimes whose runtime.sh has the step.
+ */
+typedef struct {
+  pid_t pid;
+  int ctl, in, out, err;
+} prewarmed_t;
+
+static prewarmed_t warm;
+static int prewarm_enabled;
+
+#define PREWARM_CPU_MS 60000
+#define PREWARM_FILE_BYTES (64LL * 1024 * 1024)
+
+static void start_prewarm(void) {
+  if (!prewarm_enabled || warm.pid > 0) return;
+  int ctl[2], in_p[2], po[2], pe[2];
+  if (pipe2(ctl, O_CLOEXEC) != 0) return;
+  if (pipe2(in_p, O_CLOEXEC) != 0 || pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0) {
+    log_err("prewarm: pipe: %s", strerror(errno));
+    prewarm_enabled = 0;
+    return;
+  }
+  char **env = build_env(NULL);
+  char *argv[] = {"/bin/sh", RUNTIME_SCRIPT, "prewarm", NULL};
+  pid_t pid = fork();
+  if (pid < 0) {
+    free(env);
+    return;
+  }
+  if (pid == 0) exec_program(argv, env, in_p[0], po[1], pe[1], ctl[0], PREWARM_CPU_MS, PREWARM_FILE_BYTES);
+  free(env);
+  close(ctl[0]);
+  close(in_p[0]);
+  close(po[1]);
+  close(pe[1]);
+  warm = (prewarmed_t){.pid = pid, .ctl = ctl[1], .in = in_p[1], .out = po[0], .err = pe[0]};
+}
+
+/* Takes the prewarmed interpreter if it is still waiting; disables prewarm if it died idle. */
+static int take_prewarmed(prewarmed_t *taken) {
+  if (warm.pid <= 0) return 0;
+  *taken = warm;
+  warm.pid = 0;
+  if (waitpid(taken->pid, NULL, WNOHANG) == 0) return 1;
+  log_err("prewarm: the interpreter ended before any request: prewarm disabled");
+  prewarm_enabled = 0;
+  close(taken->ctl);
+  close(taken->in);
+  close(taken->out);
+  close(taken->err);
+  return 0;
+}
+
 static void run_phase(const request_t *r, const char *phase, long wall_ms, phase_t *out) {
   memset(out, 0, sizeof *out);
   buf_init(&out->out, (size_t)r->output_bytes);
   buf_init(&out->err, (size_t)r->output_bytes);
   int po[2], pe[2];
+  int is_run = strcmp(phase, "run") == 0;
+  prewarmed_t pw;
+  int64_t start;
+  pid_t pid;
+  /* stdin for a prewarmed interpreter is a pipe we feed from the poll loop */
+  int stdin_writer = -1;
+  size_t stdin_sent = 0;
+  if (is_run && take_prewarmed(&pw)) {
+    size_t len = strlen(r->main_file) + 1;
+    for (int i = 0; i < r->nargs; i++) len += strlen(r->args[i]) + 1;
+    char *msg = xmalloc(len);
+    size_t off = 0;
+    memcpy(msg + off, r->main_file, strlen(r->main_file) + 1);
+    off += strlen(r->main_file) + 1;
+    for (int i = 0; i < r->nargs; i++) {
+      memcpy(msg + off, r->args[i], strlen(r->args[i]) + 1);
+      off += strlen(r->args[i]) + 1;
+    }
+    start = now_ms();
+    /* the interpreter is blocked reading fd 3: it drains the pipe as we write */
+    size_t sent = 0;
+    while (sent < len - 1) {
+      ssize_t w = write(pw.ctl, msg + sent, len - 1 - sent);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) break;
+      sent += (size_t)w;
+    }
+    free(msg);
+    close(pw.ctl);
+    pid = pw.pid;
+    po[0] = pw.out;
+    pe[0] = pw.err;
+    stdin_writer = pw.in;
+    fcntl(stdin_writer, F_SETFL, O_NONBLOCK);
+    if (r->stdin_len == 0) {
+      close(stdin_writer);
+      stdin_writer = -1;
+    }
+    goto supervise;
+  }
   if (pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0) die_internal("pipe: %s", strerror(errno));
   int stdin_fd = (int)syscall(SYS_memfd_create, "stdin", 0);
   if (stdin_fd < 0) die_internal("memfd_create: %s", strerror(errno));
@@ -666,30 +790,15 @@ static void run_phase(const request_t *r, const char *phase, long wall_ms, phase
     for (int i = 0; i < r->nargs; i++) argv[a++] = r->args[i];
   argv[a] = NULL;
 
-  int64_t start = now_ms();
-  pid_t pid = fork();
+  start = now_ms();
+  pid = fork();
   if (pid < 0) die_internal("fork: %s", strerror(errno));
-  if (pid == 0) {
-    setsid();
-    dup2(stdin_fd, 0);
-    dup2(po[1], 1);
-    dup2(pe[1], 2);
-    /* the program must not read our request stream, nor inherit any other descriptor of ours */
-    for (int fd = 3; fd < 1024; fd++) close(fd);
-    signal(SIGPIPE, SIG_DFL);
-    long cpu_s = (r->cpu_ms + 999) / 1000;
-    set_limit(RLIMIT_CPU, (rlim_t)cpu_s, (rlim_t)cpu_s + 1);
-    set_limit(RLIMIT_CORE, 0, 0);
-    if (r->file_bytes > 0) set_limit(RLIMIT_FSIZE, (rlim_t)r->file_bytes, (rlim_t)r->file_bytes);
-    drop_to_sandbox();
-    if (chdir(BOX_DIR) != 0) _exit(126);
-    execve(argv[0], argv, env);
-    _exit(127);
-  }
+  if (pid == 0) exec_program(argv, env, stdin_fd, po[1], pe[1], -1, r->cpu_ms, r->file_bytes);
   free(env);
   close(po[1]);
   close(pe[1]);
   close(stdin_fd);
+supervise:;
   int pfd = pidfd_open_compat(pid);
   if (pfd < 0) die_internal("pidfd_open: %s", strerror(errno));
   fcntl(po[0], F_SETFL, O_NONBLOCK);
@@ -699,13 +808,14 @@ static void run_phase(const request_t *r, const char *phase, long wall_ms, phase
   int out_open = 1, err_open = 1, child_done = 0;
   int64_t deadline = start + wall_ms;
   while (!child_done) {
-    struct pollfd fds[4];
-    int nf = 0, io = -1, ie = -1, ic = -1;
+    struct pollfd fds[5];
+    int nf = 0, io = -1, ie = -1, ic = -1, iw = -1;
     fds[nf] = (struct pollfd){.fd = pfd, .events = POLLIN};
     nf++;
     if (out_open) io = nf, fds[nf++] = (struct pollfd){.fd = po[0], .events = POLLIN};
     if (err_open) ie = nf, fds[nf++] = (struct pollfd){.fd = pe[0], .events = POLLIN};
     if (serve_mode && !in.eof) ic = nf, fds[nf++] = (struct pollfd){.fd = 0, .events = POLLIN};
+    if (stdin_writer >= 0) iw = nf, fds[nf++] = (struct pollfd){.fd = stdin_writer, .events = POLLOUT};
     int64_t left = deadline - now_ms();
     if (left <= 0) {
       out->timed_out = 1;
@@ -717,6 +827,15 @@ static void run_phase(const request_t *r, const char *phase, long wall_ms, phase
     if (io >= 0 && fds[io].revents) out_open = drain(po[0], &out->out, &total, (size_t)r->output_bytes, &out->output_limited) != 0;
     if (ie >= 0 && fds[ie].revents) err_open = drain(pe[0], &out->err, &total, (size_t)r->output_bytes, &out->output_limited) != 0;
     if (out->output_limited) break;
+    if (iw >= 0 && fds[iw].revents) {
+      ssize_t w = write(stdin_writer, r->stdin_data + stdin_sent, r->stdin_len - stdin_sent);
+      if (w > 0) stdin_sent += (size_t)w;
+      /* done, or the program closed its stdin (EPIPE): either way, no more to give */
+      if (stdin_sent >= r->stdin_len || (w < 0 && errno != EAGAIN && errno != EINTR) || (fds[iw].revents & (POLLERR | POLLHUP))) {
+        close(stdin_writer);
+        stdin_writer = -1;
+      }
+    }
     if (ic >= 0 && fds[ic].revents) {
       /* only `cancel` may arrive while a program runs; anything else is a broken caller */
       if (in.start == in.end) fill_input();
@@ -750,6 +869,7 @@ static void run_phase(const request_t *r, const char *phase, long wall_ms, phase
   close(po[0]);
   close(pe[0]);
   close(pfd);
+  if (stdin_writer >= 0) close(stdin_writer);
   kill_everything(pid);
   out->cpu_ms = (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
   out->max_rss_bytes = (long long)ru.ru_maxrss * 1024;
@@ -965,11 +1085,14 @@ int main(int argc, char **argv) {
   const char *uid = getenv("CODERING_SANDBOX_UID");
   if (uid && *uid) sandbox_uid = sandbox_gid = (uid_t)atoi(uid);
   we_are_root = geteuid() == 0;
+  const char *prewarm = getenv("CODERING_PREWARM");
+  prewarm_enabled = serve_mode && !once && prewarm && strcmp(prewarm, "1") == 0;
   if (!we_are_root) log_err("not running as root: the program runs with our own uid");
 
   request_t r;
   for (;;) {
     int eof = 0;
+    start_prewarm();
     const char *problem = read_request(&r, &eof);
     if (eof) break;
     if (problem) {
