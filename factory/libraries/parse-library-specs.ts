@@ -68,7 +68,7 @@ export function parseLibrarySpec(definition: RuntimeDefinition, spec: string): L
   if (/\s/.test(spec)) reject('it contains whitespace, which no package name or version uses');
   if (!PRINTABLE_ASCII.test(spec)) reject('it contains control characters or characters outside printable ASCII');
   const forbidden = FORBIDDEN.exec(spec);
-  if (forbidden !== null) reject(`it contains "${forbidden[0]}", which no package name or version uses`);
+  if (forbidden !== null) reject(`it contains ${JSON.stringify(forbidden[0])}, which no package name or version uses`);
   if (spec.startsWith('-')) reject('it looks like a command-line option; only package names are accepted');
   if (spec.includes('://') || spec.includes('..')) reject('URLs and paths are not accepted, only package names and versions');
 

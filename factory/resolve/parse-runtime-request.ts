@@ -28,7 +28,7 @@ export function parseRuntimeRequest(request: string): RuntimeRequest {
   if (text === '') malformed('is empty: write a language such as python or python@3.11');
 
   const at = text.indexOf('@');
-  const name = (at === -1 ? text : text.slice(0, at)).trim().toLowerCase();
+  const name = (at === -1 ? text : text.slice(0, at)).toLowerCase();
   const range = at === -1 ? '' : text.slice(at + 1).trim();
   if (name === '') malformed('names no language before "@"');
   if (!NAME.test(name)) malformed('has a language name with characters other than a-z, 0-9, + # . _ -');
