@@ -1,0 +1,76 @@
+import { ConfigError, DEFAULT_CONFIG, loadConfig } from '../../../registry-api/config';
+
+describe('loadConfig', () => {
+  test('defaults suit one small machine and are frozen', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8080);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.platform).toBe('local');
+    expect(config.poolSize).toBe(2);
+    expect(config.raceMode).toBe('pair');
+    expect(config.defaultRuntimes).toEqual(['python@latest', 'node@latest', 'php@latest']);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.maxLimits)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+    // The defaults object itself is never mutated by a load.
+    expect(DEFAULT_CONFIG.port).toBe(8080);
+  });
+
+  test('reads CODERING_* variables, and only those', () => {
+    const config = loadConfig({
+      CODERING_PORT: '9090',
+      CODERING_PLATFORM: 'nuclio',
+      CODERING_DEFAULT_RUNTIMES: 'python@3.11, node@20 ,',
+      CODERING_POOL_SIZE: '3',
+      CODERING_RACE_MODE: 'hedged',
+      CODERING_MAX_WALL_MS: '30000',
+      CODERING_DEFAULT_WALL_MS: '2000',
+      CODERING_NUCLIO_NAMESPACE: 'runs',
+      PORT: '1234',
+    });
+    expect(config.port).toBe(9090);
+    expect(config.platform).toBe('nuclio');
+    expect(config.defaultRuntimes).toEqual(['python@3.11', 'node@20']);
+    expect(config.poolSize).toBe(3);
+    expect(config.raceMode).toBe('hedged');
+    expect(config.maxLimits.wallMs).toBe(30000);
+    expect(config.defaultLimits.wallMs).toBe(2000);
+    expect(config.nuclio.namespace).toBe('runs');
+  });
+
+  test.each([
+    ['CODERING_PORT', 'eighty', /CODERING_PORT="eighty" must be a non-negative integer/],
+    ['CODERING_PORT', '70000', /CODERING_PORT \(\/port\) must be <= 65535/],
+    ['CODERING_PLATFORM', 'k8s', /CODERING_PLATFORM \(\/platform\) must be equal to one of the allowed values/],
+    ['CODERING_RACE_MODE', 'triple', /CODERING_RACE_MODE/],
+    ['CODERING_POOL_SIZE', '0', /CODERING_POOL_SIZE \(\/poolSize\) must be >= 1/],
+    ['CODERING_MAX_MEMORY_BYTES', '-5', /CODERING_MAX_MEMORY_BYTES/],
+    ['CODERING_NUCLIO_DASHBOARD_URL', 'ftp://x', /CODERING_NUCLIO_DASHBOARD_URL/],
+  ])('a bad %s=%s stops start-up, naming the variable', (name, value, message) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toMatch(message);
+    expect((error as ConfigError).variable).toBe(name);
+  });
+
+  test('a default above its maximum is refused, naming both variables', () => {
+    expect(() => loadConfig({ CODERING_DEFAULT_WALL_MS: '9000', CODERING_MAX_WALL_MS: '8000' })).toThrow(
+      /CODERING_DEFAULT_WALL_MS=9000 is above CODERING_MAX_WALL_MS=8000/,
+    );
+  });
+
+  test('overrides (for tests and embedding) merge into nested objects and are validated too', () => {
+    const config = loadConfig({}, { hedge: { floorMs: 5 }, retries: 0 });
+    expect(config.hedge.floorMs).toBe(5);
+    expect(config.hedge.defaultDelayMs).toBe(DEFAULT_CONFIG.hedge.defaultDelayMs);
+    expect(config.retries).toBe(0);
+    expect(() => loadConfig({}, { retries: -1 })).toThrow(ConfigError);
+  });
+});
