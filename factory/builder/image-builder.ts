@@ -31,6 +31,16 @@ export interface BuiltImage {
   cached: boolean;
   /** Libraries as installed, canonical form. */
   libraries: string[];
+  /** The engine's image id (`sha256:…`, the config digest: the same wherever it was pulled). */
+  imageId?: string;
+}
+
+/** Options of one `ensureImage` call beyond the interface's (the CLI's `--no-push`, cancellation). */
+export interface EnsureImageOptions {
+  /** Push what is built (and what is present locally but missing from the registry). Default true. */
+  push?: boolean;
+  /** Abandons the call: an unfinished build is cancelled with the HTTP request that runs it. */
+  signal?: AbortSignal;
 }
 
 export interface ImageBuilder {
@@ -40,4 +50,10 @@ export interface ImageBuilder {
    * with the failing step's output).
    */
   ensureImage(request: ImageRequest, onProgress?: (progress: BuildProgress) => void): Promise<BuiltImage>;
+}
+
+/** The fast path: the image of a request when it is already present, without building anything. */
+export interface ImageLookup {
+  /** The image for `request` if its content tag is present on the engine, else null. Never builds. */
+  findImage(request: ImageRequest): Promise<BuiltImage | null>;
 }

@@ -1,0 +1,52 @@
+/**
+ * The factory wired from its configuration: the Docker engine, the registry client, the catalogue.
+ * What the API's server, the CLI, the integration tests and the benchmark all start from.
+ */
+import { loadCatalogue, type Catalogue } from '../catalogue';
+import { DockerodeEngine } from '../engine/dockerode-engine';
+import type { ImageEngine, RegistryAuth } from '../engine/image-engine';
+import { factoryConfig, type FactoryConfig } from '../factory-config';
+import { RegistryClient } from '../registry/registry-client';
+import { FactoryImageBuilder } from './factory-image-builder';
+
+export function createImageEngine(config: Readonly<FactoryConfig> = factoryConfig()): DockerodeEngine {
+  return new DockerodeEngine({ callTimeoutMs: config.engineTimeoutMs, buildTimeoutMs: config.buildTimeoutMs });
+}
+
+export function createRegistryClient(config: Readonly<FactoryConfig> = factoryConfig()): RegistryClient {
+  return new RegistryClient({
+    registry: config.registry,
+    scheme: config.registryScheme,
+    username: config.registryUsername,
+    password: config.registryPassword,
+    timeoutMs: config.registryTimeoutMs,
+  });
+}
+
+/** What the engine sends to the registry as X-Registry-Auth; null without a password. */
+export function registryAuth(config: Readonly<FactoryConfig> = factoryConfig()): RegistryAuth | null {
+  if (config.registryPassword === null) return null;
+  return { username: config.registryUsername, password: config.registryPassword, serveraddress: config.registry };
+}
+
+export interface CreateImageBuilderOptions {
+  config?: Readonly<FactoryConfig>;
+  engine?: ImageEngine;
+  catalogue?: Catalogue;
+  registryClient?: RegistryClient | null;
+  push?: boolean;
+}
+
+export function createImageBuilder(options: CreateImageBuilderOptions = {}): FactoryImageBuilder {
+  const config = options.config ?? factoryConfig();
+  return new FactoryImageBuilder({
+    engine: options.engine ?? createImageEngine(config),
+    catalogue: options.catalogue ?? loadCatalogue(),
+    registry: config.registry,
+    registryClient: options.registryClient === undefined ? createRegistryClient(config) : options.registryClient,
+    auth: registryAuth(config),
+    buildConcurrency: config.buildConcurrency,
+    buildTimeoutMs: config.buildTimeoutMs,
+    push: options.push,
+  });
+}

@@ -1,0 +1,470 @@
+/**
+ * The image factory's builder: request → resolve → validate libraries → render the chain
+ * base → runtime → (exercise) → for each image, its content tag from its rendered text and its
+ * parent's id → present locally? done. In the registry? pull it. Else build it → push it.
+ *
+ * - Nothing is built twice: a content tag that exists is the image; concurrent calls for the same tag
+ *   share one build (single-flight), and builds run at most `buildConcurrency` at a time.
+ * - A failed build throws `build_failed` with the failing step and its last output lines, after
+ *   removing the intermediate images it left behind.
+ * - `findImage` is the API's fast path: the same walk with inspections only, no build, no pull.
+ */
+import { CoderingError, isCoderingError } from '../../errors';
+import type { Catalogue, LibrarySpec, ResolvedRuntime } from '../catalogue';
+import { packContext } from '../engine/build-context';
+import type { EngineEvent, EngineImage, ImageEngine, RegistryAuth } from '../engine/image-engine';
+import { formatLibrarySpec, parseLibrarySpecs } from '../libraries';
+import type { RegistryClient } from '../registry/registry-client';
+import { resolveRuntime } from '../resolve';
+import { contentHash } from '../tags/content-tag';
+import { contentTagOf, LABELS, rootImage } from '../tags/image-names';
+import {
+  readProxySource,
+  renderBase,
+  renderExercise,
+  renderNuclio,
+  renderRuntime,
+  renderUpstreamRuntime,
+  type RenderedImage,
+} from '../templates/render-image';
+import { BuildLog } from './build-log';
+import type {
+  BuildProgress,
+  BuiltImage,
+  EnsureImageOptions,
+  ImageBuilder,
+  ImageLookup,
+  ImageRequest,
+} from './image-builder';
+import { Semaphore, SingleFlight } from './single-flight';
+
+export interface FactoryImageBuilderOptions {
+  engine: ImageEngine;
+  catalogue: Catalogue;
+  /** Registry host the references name: `127.0.0.1:5000`. */
+  registry: string;
+  /** The registry's HTTP API, for digests and "is it there?"; null: nothing is pulled, digests come from the push. */
+  registryClient: RegistryClient | null;
+  auth: RegistryAuth | null;
+  /** The proxy's C source (the base image's context); default: read factory/proxy/codering-proxy.c once. */
+  proxySource?: Buffer;
+  buildConcurrency?: number;
+  /** Deadline of one build (and of one push or pull). */
+  buildTimeoutMs?: number;
+  /** Default of EnsureImageOptions.push. */
+  push?: boolean;
+}
+
+/** One image of the chain, as found, pulled or built. */
+export interface LayerImage {
+  rendered: RenderedImage;
+  tag: string;
+  /** `codering/base:bookworm-…`: the name FROM lines use, independent of the registry. */
+  local: string;
+  /** `<registry>/codering/base:bookworm-…`: the name that is pushed and run. */
+  reference: string;
+  imageId: string;
+  digest: string | null;
+  built: boolean;
+}
+
+/** One image of a plan (`codering render`): its tag when its parent exists, else null. */
+export interface PlannedImage {
+  rendered: RenderedImage;
+  tag: string | null;
+  reference: string | null;
+  /** Present on the engine now. */
+  present: boolean;
+}
+
+export type PlanTarget = 'local' | 'nuclio';
+export type PlanFrom = 'debian' | 'upstream';
+
+interface Chain {
+  resolved: ResolvedRuntime;
+  libraries: LibrarySpec[];
+  /** The image the first layer starts FROM. */
+  root: string;
+  /** Each layer rendered from its parent's local reference. */
+  layers: Array<(parent: string) => RenderedImage>;
+}
+
+interface Obtained {
+  imageId: string;
+  built: boolean;
+  digest: string | null;
+}
+
+/** Until the parent exists its id is unknown; the FROM line of a plan then shows this tag. */
+const UNBUILT = 'unbuilt';
+
+export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
+  private readonly engine: ImageEngine;
+  private readonly images = new SingleFlight<Obtained, BuildProgress>();
+  private readonly pushes = new SingleFlight<string | null, BuildProgress>();
+  private readonly builds: Semaphore;
+  /** Digests seen in the registry, by reference: a content tag's digest does not change once pushed. */
+  private readonly digests = new Map<string, string>();
+  private proxySource: Buffer | undefined;
+
+  constructor(private readonly options: FactoryImageBuilderOptions) {
+    this.engine = options.engine;
+    this.builds = new Semaphore(options.buildConcurrency ?? 1);
+    this.proxySource = options.proxySource;
+  }
+
+  get catalogue(): Catalogue {
+    return this.options.catalogue;
+  }
+
+  /** Resolves the runtime and validates the libraries (bad input throws the catalogue's 4xx errors). */
+  resolve(request: ImageRequest): { resolved: ResolvedRuntime; libraries: LibrarySpec[] } {
+    const resolved = resolveRuntime(this.options.catalogue, request.runtime);
+    const libraries = parseLibrarySpecs(resolved.definition, request.libraries ?? []);
+    return { resolved, libraries };
+  }
+
+  private proxy(): Buffer {
+    this.proxySource ??= readProxySource();
+    return this.proxySource;
+  }
+
+  private chain(request: ImageRequest, from: PlanFrom = 'debian'): Chain {
+    const { resolved, libraries } = this.resolve(request);
+    const exercise = (parent: string) => renderExercise({ runtime: resolved, runtimeImage: parent, libraries });
+    if (from === 'upstream') {
+      const layers: Chain['layers'] = [() => renderUpstreamRuntime({ runtime: resolved, proxySource: this.proxy() })];
+      if (libraries.length > 0) layers.push(exercise);
+      return { resolved, libraries, root: resolved.entry.upstreamImage, layers };
+    }
+    const layers: Chain['layers'] = [
+      () => renderBase({ suite: resolved.entry.suite, proxySource: this.proxy() }),
+      (parent: string) => renderRuntime({ runtime: resolved, baseImage: parent }),
+    ];
+    if (libraries.length > 0) layers.push(exercise);
+    return { resolved, libraries, root: rootImage(resolved.entry.suite), layers };
+  }
+
+  private names(rendered: RenderedImage, parentId: string): { tag: string; local: string; reference: string } {
+    const hash = contentHash({ dockerfile: rendered.dockerfile, files: rendered.files, parentId });
+    const tag = contentTagOf(rendered.tagPrefix, hash);
+    const local = `${rendered.repository}:${tag}`;
+    return { tag, local, reference: `${this.options.registry}/${local}` };
+  }
+
+  private async root(chain: Chain): Promise<EngineImage> {
+    const root = await this.engine.inspectImage(chain.root);
+    if (!root) {
+      throw new CoderingError(
+        'build_failed',
+        `the Debian root image ${chain.root} is missing on the engine: run scripts/prepare-engine.sh (or scripts/make-debian-root.sh ${chain.resolved.entry.suite})`,
+        { missing: chain.root },
+      );
+    }
+    return root;
+  }
+
+  async ensureImage(
+    request: ImageRequest,
+    onProgress?: (progress: BuildProgress) => void,
+    options: EnsureImageOptions = {},
+  ): Promise<BuiltImage> {
+    const chain = this.chain(request);
+    const push = options.push ?? this.options.push ?? true;
+    const root = await this.root(chain);
+    let parentId = root.id;
+    let parentLocal = chain.root;
+    let layer: LayerImage | undefined;
+    let built = false;
+    for (const render of chain.layers) {
+      layer = await this.ensureLayer(render(parentLocal), parentId, { push, onProgress, signal: options.signal });
+      built ||= layer.built;
+      parentId = layer.imageId;
+      parentLocal = layer.local;
+    }
+    return this.builtImage(chain, layer as LayerImage, !built);
+  }
+
+  private builtImage(chain: Chain, layer: LayerImage, cached: boolean): BuiltImage {
+    return {
+      runtimeId: chain.resolved.id,
+      reference: layer.reference,
+      digest: layer.digest,
+      cached,
+      libraries: chain.libraries.map(formatLibrarySpec),
+      imageId: layer.imageId,
+    };
+  }
+
+  /** One image of the chain: found, pulled or built; pushed when asked. Exposed for the benchmark. */
+  async ensureLayer(
+    rendered: RenderedImage,
+    parentId: string,
+    options: { push: boolean; onProgress?: (progress: BuildProgress) => void; signal?: AbortSignal },
+  ): Promise<LayerImage> {
+    const { tag, local, reference } = this.names(rendered, parentId);
+    // The shared work is not tied to one caller's signal: a caller that leaves stops waiting, and the
+    // build goes on to completion for the next caller (its own deadline still applies).
+    const obtained = await detachable(
+      this.images.run(reference, options.onProgress, (emit) => this.obtain(rendered, tag, local, reference, emit)),
+      options.signal,
+    );
+    let digest = obtained.digest ?? this.digests.get(reference) ?? null;
+    if (options.push) {
+      digest = await detachable(
+        this.pushes.run(reference, options.onProgress, (emit) => this.publish(rendered, tag, reference, emit)),
+        options.signal,
+      );
+    } else if (digest === null) {
+      digest = await this.registryDigest(rendered.repository, tag).catch(() => null);
+    }
+    if (digest !== null) this.digests.set(reference, digest);
+    return { rendered, tag, local, reference, imageId: obtained.imageId, digest, built: obtained.built };
+  }
+
+  /** Makes `local` and `reference` exist on the engine: already there, pulled, or built. */
+  private async obtain(
+    rendered: RenderedImage,
+    tag: string,
+    local: string,
+    reference: string,
+    emit: (progress: BuildProgress) => void,
+  ): Promise<Obtained> {
+    const stage = rendered.layer;
+    const present = await this.present(local, reference);
+    if (present) return { imageId: present.id, built: false, digest: null };
+
+    const digest = await this.registryDigest(rendered.repository, tag).catch(() => null);
+    if (digest !== null) {
+      emit({ stage, step: 0, total: 0, message: `pulling ${reference}` });
+      const pulled = await this.engine.pullImage(reference, this.options.auth, {
+        timeoutMs: this.options.buildTimeoutMs,
+        onEvent: (event) => emit({ stage, step: 0, total: 0, message: eventLine(event) ?? `pulling ${reference}` }),
+      });
+      if (pulled) {
+        await this.engine.tagImage(reference, local);
+        const image = await this.engine.inspectImage(reference);
+        if (image) return { imageId: image.id, built: false, digest };
+      }
+    }
+    return this.builds.run(() => this.build(rendered, tag, local, reference, emit));
+  }
+
+  /** The image when present under either name; the missing name is added (a tag costs nothing). */
+  private async present(local: string, reference: string): Promise<EngineImage | null> {
+    const byReference = await this.engine.inspectImage(reference);
+    if (byReference) return byReference;
+    const byLocal = await this.engine.inspectImage(local);
+    if (byLocal) await this.engine.tagImage(byLocal.id, reference);
+    return byLocal;
+  }
+
+  private async registryDigest(repository: string, tag: string): Promise<string | null> {
+    if (!this.options.registryClient) return null;
+    return this.options.registryClient.manifestDigest(repository, tag);
+  }
+
+  private async build(
+    rendered: RenderedImage,
+    tag: string,
+    local: string,
+    reference: string,
+    emit: (progress: BuildProgress) => void,
+  ): Promise<Obtained> {
+    const stage = rendered.layer;
+    const log = new BuildLog();
+    const context = await packContext([{ name: 'Dockerfile', content: rendered.dockerfile }, ...rendered.files]);
+    emit({ stage, step: 0, total: 0, message: `building ${local}` });
+    try {
+      const { imageId } = await this.engine.buildImage(context, local, {
+        labels: { [LABELS.managed]: 'true', [LABELS.contentTag]: tag },
+        timeoutMs: this.options.buildTimeoutMs,
+        onEvent: (event) => {
+          if (log.add(event)) emit({ stage, step: log.step, total: log.total, message: log.lastLine });
+        },
+      });
+      await this.engine.tagImage(imageId, reference);
+      return { imageId, built: true, digest: null };
+    } catch (error) {
+      await this.removeLeftovers(log);
+      throw failedBuild(error, rendered, local, log);
+    }
+  }
+
+  /**
+   * Removes the intermediate images a failed build made (` ---> <id>` after each step), newest first
+   * so that each is a leaf when its turn comes. Only untagged images with our label go, never by
+   * force: an image another image still builds on (a shared cache layer) is in use and stays.
+   */
+  private async removeLeftovers(log: BuildLog): Promise<void> {
+    for (const id of [...new Set(log.stepImages)].reverse()) {
+      try {
+        const image = await this.engine.inspectImage(id);
+        if (!image || image.tags.length > 0 || image.labels[LABELS.managed] !== 'true') continue;
+        await this.engine.removeImage(image.id);
+      } catch {
+        // Cleaning up must never hide the build's own error.
+      }
+    }
+  }
+
+  /** Pushes unless the registry already has the tag; the digest is the registry's own. */
+  private async publish(
+    rendered: RenderedImage,
+    tag: string,
+    reference: string,
+    emit: (progress: BuildProgress) => void,
+  ): Promise<string | null> {
+    const stage = rendered.layer;
+    const known = this.digests.get(reference) ?? (await this.registryDigest(rendered.repository, tag));
+    if (known !== null) return known;
+    emit({ stage, step: 0, total: 0, message: `pushing ${reference}` });
+    const pushed = await this.engine.pushImage(reference, this.options.auth, {
+      timeoutMs: this.options.buildTimeoutMs,
+      onEvent: (event) => {
+        const line = eventLine(event);
+        if (line) emit({ stage, step: 0, total: 0, message: line });
+      },
+    });
+    return (await this.registryDigest(rendered.repository, tag)) ?? pushed.digest;
+  }
+
+  /**
+   * The fast path: the image of `request` if every image of its chain is present on the engine.
+   * Never builds, pulls or pushes; costs one inspect per image of the chain (+ one registry HEAD the
+   * first time a reference is seen, for its digest).
+   */
+  async findImage(request: ImageRequest): Promise<BuiltImage | null> {
+    const chain = this.chain(request);
+    const root = await this.engine.inspectImage(chain.root);
+    if (!root) return null;
+    let parentId = root.id;
+    let parentLocal = chain.root;
+    let found: { reference: string; imageId: string; tag: string; rendered: RenderedImage } | undefined;
+    for (const render of chain.layers) {
+      const rendered = render(parentLocal);
+      const { tag, local, reference } = this.names(rendered, parentId);
+      const image = await this.present(local, reference);
+      if (!image) return null;
+      found = { reference, imageId: image.id, tag, rendered };
+      parentId = image.id;
+      parentLocal = local;
+    }
+    const last = found as NonNullable<typeof found>;
+    let digest = this.digests.get(last.reference) ?? null;
+    if (digest === null) {
+      digest = await this.registryDigest(last.rendered.repository, last.tag).catch(() => null);
+      if (digest !== null) this.digests.set(last.reference, digest);
+    }
+    return {
+      runtimeId: chain.resolved.id,
+      reference: last.reference,
+      digest,
+      cached: true,
+      libraries: chain.libraries.map(formatLibrarySpec),
+      imageId: last.imageId,
+    };
+  }
+
+  /**
+   * What would be built, without building: every image of the chain rendered, with its tag when its
+   * parent is present on the engine (else the tag and the FROM of the next image say `unbuilt`).
+   * `from: 'upstream'` starts the runtime FROM the catalogue's upstream image; `target: 'nuclio'`
+   * adds the Nuclio image of the last one.
+   */
+  async planImage(request: ImageRequest, options: { from?: PlanFrom; target?: PlanTarget } = {}): Promise<PlannedImage[]> {
+    const chain = this.chain(request, options.from);
+    const planned: PlannedImage[] = [];
+    let parentId: string | null;
+    if (options.from === 'upstream') {
+      // Never pulled here: the upstream reference stands for its id.
+      parentId = chain.root;
+    } else {
+      parentId = (await this.engine.inspectImage(chain.root).catch(() => null))?.id ?? null;
+    }
+    let parentLocal = chain.root;
+    for (const render of chain.layers) {
+      const rendered = render(parentLocal);
+      if (parentId === null) {
+        planned.push({ rendered, tag: null, reference: null, present: false });
+        parentLocal = `${rendered.repository}:${rendered.tagPrefix}-${UNBUILT}`;
+        continue;
+      }
+      const { tag, local, reference } = this.names(rendered, parentId);
+      const image = await this.engine.inspectImage(local).catch(() => null);
+      planned.push({ rendered, tag, reference, present: image !== null });
+      parentId = image?.id ?? null;
+      parentLocal = local;
+    }
+    if (options.target === 'nuclio') {
+      const last = planned[planned.length - 1] as PlannedImage;
+      const image = {
+        ...last.rendered,
+        reference: last.reference ?? `${this.options.registry}/${last.rendered.repository}:${last.rendered.tagPrefix}-${UNBUILT}`,
+      };
+      const rendered = renderNuclio({ image });
+      planned.push({ rendered, ...this.names(rendered, image.reference), present: false });
+    }
+    return planned;
+  }
+}
+
+/** The line a progress event shows: a push's `layer: Pushed`, a pull's `Downloading …`. */
+function eventLine(event: EngineEvent): string | null {
+  if (event.status) return `${event.id ? `${event.id}: ` : ''}${event.status}${event.progress ? ` ${event.progress}` : ''}`;
+  const stream = event.stream?.trim();
+  return stream ? stream : null;
+}
+
+/** Resolves/rejects as `promise`, or rejects with the signal's reason when the caller stops waiting. */
+function detachable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(stopped(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(stopped(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function stopped(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new CoderingError('internal', 'the image request was cancelled');
+}
+
+/** The error a failed build is reported with: which image, which step, and the step's last lines. */
+function failedBuild(error: unknown, rendered: RenderedImage, local: string, log: BuildLog): Error {
+  const details = {
+    stage: rendered.layer,
+    image: local,
+    runtime: rendered.runtimeId,
+    step: log.step,
+    total: log.total,
+    instruction: log.instruction,
+    log: log.currentStepLines(),
+  };
+  const where = log.step > 0 ? ` at step ${log.step}/${log.total} (${truncate(log.instruction, 120)})` : '';
+  if (isCoderingError(error)) {
+    const engineMessage = (error.details.engineMessage as string | undefined) ?? error.message;
+    const message =
+      error.code === 'build_failed'
+        ? `the ${rendered.layer} image ${local} failed to build${where}: ${engineMessage}`
+        : `the ${rendered.layer} image ${local} did not build${where}: ${error.message}`;
+    return new CoderingError(error.code, message, { ...error.details, ...details }, { cause: error });
+  }
+  return new CoderingError('build_failed', `the ${rendered.layer} image ${local} failed to build${where}: ${String(error)}`, details, {
+    cause: error,
+  });
+}
+
+function truncate(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
+}

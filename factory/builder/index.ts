@@ -1,0 +1,14 @@
+export type {
+  BuildProgress,
+  BuiltImage,
+  EnsureImageOptions,
+  ImageBuilder,
+  ImageLookup,
+  ImageRequest,
+} from './image-builder';
+export { FactoryImageBuilder } from './factory-image-builder';
+export type { FactoryImageBuilderOptions, LayerImage, PlanFrom, PlannedImage, PlanTarget } from './factory-image-builder';
+export { createImageBuilder, createImageEngine, createRegistryClient, registryAuth } from './create-image-builder';
+export type { CreateImageBuilderOptions } from './create-image-builder';
+export { BuildLog } from './build-log';
+export { Semaphore, SingleFlight } from './single-flight';

@@ -1,0 +1,2 @@
+export { RegistryClient } from './registry-client';
+export type { RegistryClientOptions, RepositoryTags } from './registry-client';

@@ -1,0 +1,54 @@
+/**
+ * What our images are called and how they are labelled. Repositories carry the layer and the
+ * language; tags carry the version (readable) and a content hash (exact):
+ *   codering/base:bookworm-0123456789ab
+ *   codering/python:3.11.2-0123456789ab
+ *   codering/python-exercise:3.11.2-0123456789ab
+ * pushed as `<registry>/<repository>:<tag>`.
+ */
+import type { DebianSuite } from '../catalogue';
+
+export type Layer = 'base' | 'runtime' | 'exercise' | 'nuclio';
+
+/** Labels on every image and build we make; the reaper and `listImages` select by them. */
+export const LABELS = {
+  /** `true` on everything codering made (the Debian roots carry it too). */
+  managed: 'org.codering.managed',
+  layer: 'org.codering.layer',
+  suite: 'org.codering.suite',
+  /** `python@3.11.2` */
+  runtime: 'org.codering.runtime',
+  language: 'org.codering.language',
+  version: 'org.codering.version',
+  /** Canonical library specs, space-separated (exercise images). */
+  libraries: 'org.codering.libraries',
+  /** The content tag the image was built for (set by the builder, not part of the hashed text). */
+  contentTag: 'org.codering.content-tag',
+  target: 'org.codering.target',
+  nuclioProcessor: 'org.codering.nuclio-processor',
+} as const;
+
+export const ROOT_REPOSITORY = 'codering/debian';
+export const BASE_REPOSITORY = 'codering/base';
+
+/** The Debian root every image starts from (made by scripts/make-debian-root.sh). */
+export function rootImage(suite: DebianSuite): string {
+  return `${ROOT_REPOSITORY}:${suite}`;
+}
+
+export function runtimeRepository(language: string): string {
+  return `codering/${language}`;
+}
+
+export function exerciseRepository(language: string): string {
+  return `codering/${language}-exercise`;
+}
+
+export function nuclioRepository(language: string): string {
+  return `codering/${language}-nuclio`;
+}
+
+/** `bookworm-0123456789ab`: the readable prefix, a dash, the content hash. */
+export function contentTagOf(prefix: string, hash: string): string {
+  return `${prefix}-${hash}`;
+}

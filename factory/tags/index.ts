@@ -1,0 +1,13 @@
+export { CONTENT_HASH_LENGTH, contentDigest, contentHash } from './content-tag';
+export type { TagInput } from './content-tag';
+export {
+  BASE_REPOSITORY,
+  contentTagOf,
+  exerciseRepository,
+  LABELS,
+  nuclioRepository,
+  ROOT_REPOSITORY,
+  rootImage,
+  runtimeRepository,
+} from './image-names';
+export type { Layer } from './image-names';

@@ -1,0 +1,25 @@
+export {
+  DEFAULT_COMMAND,
+  ENTRYPOINT,
+  IMAGE_PATH,
+  NUCLIO_PROCESSOR_VERSION,
+  NUCLIO_UHTTPC_VERSION,
+  readProxySource,
+  renderBase,
+  renderExercise,
+  renderNuclio,
+  renderRuntime,
+  renderUpstreamRuntime,
+} from './render-image';
+export type {
+  BaseInput,
+  EnvVar,
+  ExerciseInput,
+  NuclioInput,
+  RenderedImage,
+  RuntimeInput,
+  UpstreamRuntimeInput,
+} from './render-image';
+export { dockerfileString, shellQuote } from './shell-quote';
+export { renderTemplate, TEMPLATE_DIRECTORY } from './template-engine';
+export type { TemplateName } from './template-engine';

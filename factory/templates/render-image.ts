@@ -1,0 +1,281 @@
+/**
+ * Renders the Dockerfile (and the few context files) of each layer of the chain:
+ *   base (per Debian suite) → runtime (language@version) → exercise (+ libraries) [→ nuclio target]
+ * Pure functions of their inputs: the parent images are given as references, so the same inputs
+ * always render the same bytes — which is what the content tag hashes.
+ */
+import fs from 'node:fs';
+import type { DebianSuite, LibrarySpec, ResolvedRuntime } from '../catalogue';
+import type { ContextFile } from '../engine/build-context';
+import { formatLibrarySpec } from '../libraries';
+import { PROXY_SOURCE_PATH } from '../proxy';
+import {
+  BASE_REPOSITORY,
+  exerciseRepository,
+  LABELS,
+  type Layer,
+  nuclioRepository,
+  rootImage,
+  runtimeRepository,
+} from '../tags/image-names';
+import { renderTemplate } from './template-engine';
+
+/** An environment variable an image sets for the student's program (the proxy passes the image's ENV on). */
+export interface EnvVar {
+  name: string;
+  value: string;
+}
+
+export interface RenderedImage {
+  layer: Layer;
+  /** Repository without registry: `codering/python`. */
+  repository: string;
+  /** The readable part of the tag, before the content hash: `3.11.2`, `bookworm`. */
+  tagPrefix: string;
+  /** The image the final stage starts FROM: its id is part of the content tag. */
+  parent: string;
+  dockerfile: string;
+  /** Context files besides the Dockerfile. */
+  files: ContextFile[];
+  /** Variables this image adds for programs (the Nuclio handler must set them itself). */
+  env: EnvVar[];
+  /** `python@3.11.2`, or null for a base image. */
+  runtimeId: string | null;
+  /** Canonical library specs installed by this image (exercise images). */
+  libraries: string[];
+}
+
+/** The entrypoint of every image: tini as PID 1 (reaps, forwards signals), then the proxy. */
+export const ENTRYPOINT = ['/usr/bin/tini', '-s', '--', '/opt/codering/bin/codering-proxy'];
+export const DEFAULT_COMMAND = ['--serve'];
+/** The PATH of every image (imported Debian roots have none in their config). */
+export const IMAGE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** The proxy's source (factory/proxy/codering-proxy.c): a context file of the base image, compiled in its builder stage. */
+export function readProxySource(file: string = PROXY_SOURCE_PATH): Buffer {
+  return fs.readFileSync(file);
+}
+
+/**
+ * Nuclio's processor image version for the cluster target. It must equal the version of the Nuclio
+ * platform (Helm chart's app version) the functions are deployed to.
+ */
+export const NUCLIO_PROCESSOR_VERSION = '1.14.1';
+/** Nuclio's health-check client image, as Nuclio's own Dockerfiles use it. */
+export const NUCLIO_UHTTPC_VERSION = '0.0.1';
+
+function labels(entries: Record<string, string>): EnvVar[] {
+  return Object.entries(entries).map(([name, value]) => ({ name, value }));
+}
+
+export interface BaseInput {
+  suite: DebianSuite;
+  proxySource: Buffer;
+}
+
+export function renderBase(input: BaseInput): RenderedImage {
+  const root = rootImage(input.suite);
+  const dockerfile = renderTemplate('base.Dockerfile', {
+    suite: input.suite,
+    rootImage: root,
+    buildPackages: ['gcc', 'libc6-dev'],
+    packages: ['tini', 'ca-certificates'],
+    entrypoint: ENTRYPOINT,
+    command: DEFAULT_COMMAND,
+    labels: labels({ [LABELS.managed]: 'true', [LABELS.layer]: 'base', [LABELS.suite]: input.suite }),
+  });
+  return {
+    layer: 'base',
+    repository: BASE_REPOSITORY,
+    tagPrefix: input.suite,
+    parent: root,
+    dockerfile,
+    files: [{ name: 'codering-proxy.c', content: input.proxySource }],
+    env: [],
+    runtimeId: null,
+    libraries: [],
+  };
+}
+
+function runtimeLabels(runtime: ResolvedRuntime, layer: Layer): EnvVar[] {
+  return labels({
+    [LABELS.managed]: 'true',
+    [LABELS.layer]: layer,
+    [LABELS.suite]: runtime.entry.suite,
+    [LABELS.runtime]: runtime.id,
+    [LABELS.language]: runtime.language,
+    [LABELS.version]: runtime.version,
+  });
+}
+
+/** runtime.sh is executed by the proxy: mode 0755 (the classic builder has no COPY --chmod). */
+function runtimeScript(runtime: ResolvedRuntime): ContextFile {
+  return { name: 'runtime.sh', content: runtime.definition.runtimeScript, mode: 0o755 };
+}
+
+export interface RuntimeInput {
+  runtime: ResolvedRuntime;
+  /** The base image of the runtime's suite, as a local reference (`codering/base:bookworm-…`). */
+  baseImage: string;
+}
+
+export function renderRuntime(input: RuntimeInput): RenderedImage {
+  const { runtime } = input;
+  const dockerfile = renderTemplate('runtime.Dockerfile', {
+    runtimeId: runtime.id,
+    language: runtime.language,
+    version: runtime.version,
+    suite: runtime.entry.suite,
+    baseImage: input.baseImage,
+    packages: runtime.entry.packages,
+    prepare: runtime.entry.prepare ?? [],
+    labels: runtimeLabels(runtime, 'runtime'),
+  });
+  return {
+    layer: 'runtime',
+    repository: runtimeRepository(runtime.language),
+    tagPrefix: runtime.version,
+    parent: input.baseImage,
+    dockerfile,
+    files: [runtimeScript(runtime)],
+    env: [],
+    runtimeId: runtime.id,
+    libraries: [],
+  };
+}
+
+export interface UpstreamRuntimeInput {
+  runtime: ResolvedRuntime;
+  proxySource: Buffer;
+}
+
+/** The runtime FROM the catalogue's `upstreamImage`, for clusters that can pull (`--from upstream`). */
+export function renderUpstreamRuntime(input: UpstreamRuntimeInput): RenderedImage {
+  const { runtime } = input;
+  const upstream = runtime.entry.upstreamImage;
+  const dockerfile = renderTemplate('runtime-upstream.Dockerfile', {
+    runtimeId: runtime.id,
+    upstreamImage: upstream,
+    buildPackages: ['gcc', 'libc6-dev'],
+    basePackages: ['tini', 'ca-certificates'],
+    prepare: runtime.entry.prepare ?? [],
+    entrypoint: ENTRYPOINT,
+    command: DEFAULT_COMMAND,
+    labels: labels({
+      ...Object.fromEntries(runtimeLabels(runtime, 'runtime').map((l) => [l.name, l.value])),
+      [LABELS.target]: 'upstream',
+    }),
+  });
+  return {
+    layer: 'runtime',
+    repository: runtimeRepository(runtime.language),
+    tagPrefix: `${runtime.version}-upstream`,
+    parent: upstream,
+    dockerfile,
+    files: [{ name: 'codering-proxy.c', content: input.proxySource }, runtimeScript(runtime)],
+    env: [],
+    runtimeId: runtime.id,
+    libraries: [],
+  };
+}
+
+/** Where each ecosystem installs, and what tells the interpreter to look there. */
+const LIBRARY_ENV: Record<string, EnvVar[]> = {
+  npm: [{ name: 'NODE_PATH', value: '/opt/codering/lib/node/node_modules' }],
+  pip: [{ name: 'PYTHONPATH', value: '/opt/codering/lib/python' }],
+  // The trailing `:` keeps RubyGems' default path (Debian's own gems) after ours.
+  gem: [{ name: 'GEM_PATH', value: '/opt/codering/lib/ruby:' }],
+  // composer: no variable; php.ini's auto_prepend_file loads the autoloader (see the template).
+  composer: [],
+};
+
+export interface ExerciseInput {
+  runtime: ResolvedRuntime;
+  /** The runtime image, as a local reference (`codering/node:18.20.4-…`). */
+  runtimeImage: string;
+  /** Validated and sorted by factory/libraries' parseLibrarySpecs: never raw strings. */
+  libraries: readonly LibrarySpec[];
+}
+
+export function renderExercise(input: ExerciseInput): RenderedImage {
+  const { runtime, libraries } = input;
+  if (libraries.length === 0) throw new Error('an exercise image needs at least one library');
+  const byInstaller = (installer: string) => libraries.filter((spec) => spec.installer === installer);
+  const ecosystem = runtime.definition.libraries;
+  const own = ecosystem === 'none' || ecosystem === 'apt' ? [] : byInstaller(ecosystem);
+  for (const spec of libraries) {
+    if (spec.installer !== 'apt' && spec.installer !== ecosystem) {
+      throw new Error(`${formatLibrarySpec(spec)} is not a ${ecosystem} library of ${runtime.id}`);
+    }
+  }
+  const canonical = libraries.map(formatLibrarySpec);
+  const builder = own.length > 0;
+  const env = builder ? (LIBRARY_ENV[ecosystem] ?? []) : [];
+  const dockerfile = renderTemplate('exercise.Dockerfile', {
+    runtimeId: runtime.id,
+    librariesText: canonical.join(' '),
+    runtimeImage: input.runtimeImage,
+    builder,
+    libraryPackages: builder ? (runtime.entry.libraryPackages ?? []) : [],
+    // Each ecosystem's installer is given the spec as its own command line writes it.
+    npm: ecosystem === 'npm' ? own.map((spec) => (spec.version ? `${spec.name}@${spec.version}` : spec.name)) : [],
+    pip: ecosystem === 'pip' ? own.map(formatLibrarySpec) : [],
+    gem:
+      ecosystem === 'gem'
+        ? own.map((spec) => ({ name: spec.name, requirements: spec.version ? spec.version.split(',') : [] }))
+        : [],
+    composer: ecosystem === 'composer' ? own.map((spec) => (spec.version ? `${spec.name}:${spec.version}` : spec.name)) : [],
+    apt: byInstaller('apt').map((spec) => (spec.version ? `${spec.name}=${spec.version}` : spec.name)),
+    env,
+    labels: labels({
+      [LABELS.managed]: 'true',
+      [LABELS.layer]: 'exercise',
+      [LABELS.runtime]: runtime.id,
+      [LABELS.libraries]: canonical.join(' '),
+    }),
+  });
+  return {
+    layer: 'exercise',
+    repository: exerciseRepository(runtime.language),
+    tagPrefix: runtime.version,
+    parent: input.runtimeImage,
+    dockerfile,
+    files: [],
+    env,
+    runtimeId: runtime.id,
+    libraries: canonical,
+  };
+}
+
+export interface NuclioInput {
+  /** The runtime or exercise image the function runs, as its registry reference. */
+  image: RenderedImage & { reference: string };
+  processorVersion?: string;
+  uhttpcVersion?: string;
+}
+
+/** The Nuclio target of an image: Nuclio's processor + the shell-runtime handler that runs the proxy once. */
+export function renderNuclio(input: NuclioInput): RenderedImage {
+  const { image } = input;
+  const processorVersion = input.processorVersion ?? NUCLIO_PROCESSOR_VERSION;
+  const handler = renderTemplate('nuclio-handler.sh', { image: image.reference, path: IMAGE_PATH, env: image.env });
+  const dockerfile = renderTemplate('nuclio.Dockerfile', {
+    image: image.reference,
+    processorVersion,
+    uhttpcVersion: input.uhttpcVersion ?? NUCLIO_UHTTPC_VERSION,
+    entrypoint: ENTRYPOINT.slice(0, 3),
+    labels: labels({ [LABELS.target]: 'nuclio', [LABELS.nuclioProcessor]: processorVersion }),
+  });
+  const language = image.runtimeId?.split('@')[0] ?? 'base';
+  return {
+    layer: 'nuclio',
+    repository: nuclioRepository(language),
+    tagPrefix: image.tagPrefix,
+    parent: image.reference,
+    dockerfile,
+    files: [{ name: 'handler.sh', content: handler, mode: 0o755 }],
+    env: image.env,
+    runtimeId: image.runtimeId,
+    libraries: image.libraries,
+  };
+}
