@@ -16,6 +16,11 @@ export interface RuntimeImageSource {
   context: string;
   /** The Dockerfile, relative to the context. */
   dockerfile: string;
+  /**
+   * The image's tag; by default the version. Give the factory's content tag (`3.11.2-3f83798b1ac3`) so
+   * that the function's name, derived from the tag, is the one the API derives from the image it resolves.
+   */
+  tag?: string;
 }
 
 export interface RegistrySettings {
@@ -115,6 +120,7 @@ const settingsSchema: JSONSchemaType<InfraSettings> = {
           id: { type: 'string', pattern: '^[a-z][a-z0-9+#.-]*@[0-9]+\\.[0-9]+\\.[0-9]+' },
           context: { type: 'string', minLength: 1 },
           dockerfile: { type: 'string', minLength: 1 },
+          tag: { type: 'string', nullable: true, pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$' },
         },
       },
     },

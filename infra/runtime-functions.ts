@@ -31,7 +31,7 @@ export interface RuntimeFunctionsArgs {
 export interface RuntimeFunction {
   runtimeId: string;
   functionName: string;
-  /** `<language>:<version>` as the API names the image (the function name is derived from it). */
+  /** `codering/<language>:<tag>`, the image as the API names it (the function name is derived from it). */
   imageName: string;
   resource: k8s.apiextensions.CustomResource;
   hardening: k8s.apps.v1.DeploymentPatch;
@@ -46,7 +46,7 @@ export class RuntimeFunctions extends pulumi.ComponentResource {
   constructor(name: string, args: RuntimeFunctionsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('codering:infra:RuntimeFunctions', name, {}, opts);
     this.functions = args.images.map((image) => {
-      const imageName = `${repositoryFor(image.language)}:${image.version}`;
+      const imageName = `${repositoryFor(image.language)}:${image.tag}`;
       const functionName = functionNameForImage(imageName);
       const options = (reference: string): NuclioFunctionOptions => ({
         name: functionName,

@@ -24,7 +24,9 @@ export interface RuntimeImage {
   runtimeId: string;
   language: string;
   version: string;
-  /** `<push server>/codering/<language>:<version>` */
+  /** The version, or the factory's content tag. */
+  tag: string;
+  /** `<push server>/codering/<language>:<tag>` */
   imageName: pulumi.Output<string>;
   /** What the nodes pull: the pushed digest under the pull server's name (the name when not pushed). */
   reference: pulumi.Output<string>;
@@ -50,9 +52,10 @@ export class RuntimeImages extends pulumi.ComponentResource {
     this.images = args.runtimes.map((runtime) => {
       const { language, version } = splitRuntimeId(runtime.id);
       const context = path.resolve(args.root, runtime.context);
-      const imageName = pulumi.interpolate`${args.pushServer}/${repositoryFor(language)}:${version}`;
+      const tag = runtime.tag ?? version;
+      const imageName = pulumi.interpolate`${args.pushServer}/${repositoryFor(language)}:${tag}`;
       const image = new docker.Image(
-        `${name}-${language}-${version}`,
+        `${name}-${language}-${tag}`,
         {
           imageName,
           build: {
@@ -70,7 +73,7 @@ export class RuntimeImages extends pulumi.ComponentResource {
         : pulumi
             .all([image.repoDigest, args.pushServer, args.pullServer])
             .apply(([digest, push, pull]) => (digest.startsWith(`${push}/`) ? `${pull}${digest.slice(push.length)}` : digest));
-      return { runtimeId: runtime.id, language, version, imageName: image.imageName, reference, image };
+      return { runtimeId: runtime.id, language, version, tag, imageName: image.imageName, reference, image };
     });
     this.registerOutputs({ references: this.images.map((image) => image.reference) });
   }

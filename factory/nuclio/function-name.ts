@@ -61,7 +61,8 @@ export function functionNameForImage(reference: string, prefix: string = DEFAULT
   const lastSlash = withoutDigest.lastIndexOf('/');
   const lastSegment = withoutDigest.slice(lastSlash + 1);
   const colon = lastSegment.indexOf(':');
-  const repository = colon === -1 ? lastSegment : lastSegment.slice(0, colon);
+  // `python-nuclio` (the image with Nuclio's processor) serves the same runtime as `python`.
+  const repository = (colon === -1 ? lastSegment : lastSegment.slice(0, colon)).replace(/-nuclio$/, '');
   const tag = colon === -1 ? 'latest' : lastSegment.slice(colon + 1);
   if (repository === '' || tag === '') {
     throw new CoderingError('internal', `"${reference}" is not an image reference`, { reference });

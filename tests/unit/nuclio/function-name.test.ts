@@ -20,6 +20,10 @@ describe('function names', () => {
     );
     expect(functionNameForImage('python')).toBe('codering-python-latest');
     expect(functionNameForImage('localhost:5000/node:20.19.0-abc123')).toBe('codering-node-20-19-0-abc123');
+    // The cluster variant (with Nuclio's processor) serves the same runtime as the runtime image.
+    expect(functionNameForImage('codering/python-nuclio:3.11.2-3f83798b1ac3')).toBe(
+      functionNameForImage('127.0.0.1:5000/codering/python:3.11.2-3f83798b1ac3'),
+    );
   });
 
   it('keeps long names within what `nuclio-<name>` allows and distinct', () => {
