@@ -387,6 +387,9 @@ static int we_are_root;   /* we can switch uid and own the container: kill(-1) i
 static int serve_mode;
 
 static void drop_to_sandbox(void) {
+  /* no setuid binary, no file capability can give back what we take away here, on any platform
+     (Nuclio's function spec can't set no-new-privileges on the container: we set it ourselves) */
+  prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
   if (!we_are_root) return; /* e.g. a platform that runs us unprivileged: the program runs as us */
   if (setgroups(0, NULL) != 0 || setgid(sandbox_gid) != 0 || setuid(sandbox_uid) != 0) {
     log_err("cannot drop to the sandbox user: %s", strerror(errno));
