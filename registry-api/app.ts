@@ -15,6 +15,7 @@ import { handleError, handleNotFound } from './http/error-handler';
 import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id';
 import type { ImageSource } from './images/image-source';
 import { RunImages } from './images/run-images';
+import { RuntimeWarmup } from './images/runtime-warmup';
 import { BuildJobs } from './jobs/build-jobs';
 import type { JobStore } from './jobs/job-store';
 import { RegistryMetrics } from './metrics/registry-metrics';
@@ -31,6 +32,16 @@ export interface AppDeps {
   logger?: FastifyBaseLogger;
   /** Default: a fresh registry with Node's default metrics. */
   metrics?: RegistryMetrics;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Builds (if needed) and warms the pools of these runtimes (`python@latest`); `/readyz` answers
+     * not_ready until they are warm. Failures are logged and shown by `/readyz`, never thrown.
+     */
+    warmRuntimes(specs: readonly string[]): Promise<void>;
+  }
 }
 
 /** How long closing the app waits for a running build before leaving it to the next start's recovery. */
@@ -69,6 +80,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     metrics,
     log: app.log.child({ component: 'executor' }),
   });
+  const warmup = new RuntimeWarmup({ images, platform: deps.platform, poolSize: config.poolSize, log: app.log });
   const context: RouteContext = {
     config,
     catalogue: deps.catalogue,
@@ -77,7 +89,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     images,
     executor,
     metrics,
+    warmup,
   };
+  app.decorate('warmRuntimes', (specs: readonly string[]) => warmup.warm(specs));
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);

@@ -40,10 +40,13 @@ export function healthRoutes(app: FastifyInstance, context: RouteContext): void 
       });
       const ready = await Promise.race([context.platform.ready().catch(() => false), timeout]);
       clearTimeout(timer);
-      if (!ready) {
-        throw new CoderingError('not_ready', 'the engine does not answer or the default pools are not warm yet', {}, {
-          retryAfterSeconds: 5,
-        });
+      const runtimes = context.warmup.state();
+      const cold = Object.entries(runtimes).filter(([, state]) => state !== 'warm');
+      if (!ready || cold.length > 0) {
+        const why = !ready
+          ? 'the engine does not answer or a pool has no live worker'
+          : `not warm yet: ${cold.map(([spec, state]) => `${spec} (${state})`).join(', ')}`;
+        throw new CoderingError('not_ready', why, { engine: ready, runtimes }, { retryAfterSeconds: 5 });
       }
       return { status: 'ready' };
     },

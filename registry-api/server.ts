@@ -1,0 +1,90 @@
+/**
+ * The registry API process: reads the configuration, wires the real dependencies (catalogue, image
+ * builder, platform, job database, logger), listens, warms the default runtimes, and shuts down
+ * gracefully. Everything else lives in `buildApp`, which tests drive without a socket.
+ */
+
+import path from 'node:path';
+import pino from 'pino';
+import { loadCatalogue } from '../factory/catalogue';
+import { createImageBuilder } from '../factory/builder';
+import { buildApp } from './app';
+import { ConfigError, loadConfig, type RegistryConfig } from './config';
+import { JobStore } from './jobs';
+import { createLocalPlatform } from './platform/local';
+import { NuclioPlatform, nuclioPlatformOptionsFromConfig } from './platform/nuclio';
+import type { Platform } from './platform/platform';
+
+/** Past this, a shutdown stops waiting for in-flight runs and builds: the orchestrator would kill us anyway. */
+const SHUTDOWN_DEADLINE_MS = 25_000;
+
+async function createPlatform(config: Readonly<RegistryConfig>, logger: pino.Logger): Promise<Platform> {
+  if (config.platform === 'nuclio') return new NuclioPlatform(nuclioPlatformOptionsFromConfig(config));
+  const platform = createLocalPlatform({
+    poolSize: config.poolSize,
+    maxWorkers: config.poolMaxTotal,
+    queueMax: config.queueMax,
+    acquireTimeoutMs: config.acquireTimeoutMs,
+    // The platform must declare a silent worker dead before the executor stops waiting for it, so that
+    // the executor sees a WorkerFailure (and falls back) rather than its own timeout.
+    graceMs: Math.max(config.runMarginMs - 1000, 500),
+    logger: logger.child({ component: 'platform' }),
+  });
+  // Removes the workers a previous process of ours left behind, and fails fast when the engine is down.
+  await platform.start();
+  return platform;
+}
+
+export async function main(): Promise<void> {
+  let config: Readonly<RegistryConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`codering registry-api: bad configuration: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+
+  const logger = pino({ level: config.logLevel });
+  const catalogue = loadCatalogue();
+  const builder = createImageBuilder({ catalogue });
+  const platform = await createPlatform(config, logger);
+  const store = JobStore.inDataDir(path.resolve(config.dataDir));
+  const app = buildApp({ config, catalogue, builder, platform, store, logger });
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new requests, draining');
+    const deadline = setTimeout(() => {
+      logger.error('shutdown deadline passed; exiting with work in flight');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    try {
+      await app.close(); // stops accepting, waits for in-flight requests, drains the build queue (bounded)
+      await platform.close();
+      store.close();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'error while shutting down');
+      process.exit(1);
+    }
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await app.listen({ host: config.host, port: config.port });
+  void app.warmRuntimes(config.defaultRuntimes);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error('codering registry-api failed to start:', error);
+    process.exit(1);
+  });
+}
