@@ -110,6 +110,16 @@ describe('health, readiness, metrics, docs', () => {
     expect(response.headers['retry-after']).toBe('5');
   });
 
+  test('/readyz waits for the default runtimes and says which one failed to warm', async () => {
+    await t.app.warmRuntimes(['python@3.11', 'cobol@1']);
+    expect(t.platform.warmed).toEqual(['127.0.0.1:5000/codering/python:3.11.2']);
+    const response = await t.app.inject({ url: '/readyz' });
+    expect(response.statusCode).toBe(503);
+    const { error } = response.json();
+    expect(error.details.runtimes['python@3.11']).toBe('warm');
+    expect(error.details.runtimes['cobol@1']).toMatch(/^failed: unknown runtime "cobol"/);
+  });
+
   test('/metrics exposes runs, latency, queue wait, race outcomes, pools and jobs', async () => {
     t.platform.script({ delayMs: 2 }, { delayMs: 300 });
     await t.app.inject({ method: 'POST', url: '/v1/run', payload: hello });
