@@ -13,11 +13,15 @@
  *   CODERING_REGISTRY_TIMEOUT_MS       deadline of one registry HTTP request           (10 000)
  *   CODERING_FACTORY_BUILD_CONCURRENCY builds at once in this process                      (1)
  *   CODERING_NUCLIO_PROCESSOR_VERSION  Nuclio processor of the cluster target         (1.14.1)
+ *   CODERING_BUILD_CA                  PEM file, or folder of *.crt, that library installers trust
+ *                                      while building (a TLS-intercepting proxy's CA); `none` for
+ *                                      none          (/usr/local/share/ca-certificates, the host's own)
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv, { type SchemaObject } from 'ajv';
 import { CoderingError } from '../errors';
+import type { ContextFile } from './engine/build-context';
 import { NUCLIO_PROCESSOR_VERSION } from './templates/render-image';
 
 export interface FactoryConfig {
@@ -33,7 +37,12 @@ export interface FactoryConfig {
   registryTimeoutMs: number;
   buildConcurrency: number;
   nuclioProcessorVersion: string;
+  /** Absolute path of a PEM file or a folder of them, or null for none. */
+  buildCa: string | null;
 }
+
+/** Debian's place for the CAs an administrator adds: trusted by the host, so by its builds too. */
+export const HOST_LOCAL_CA_DIRECTORY = '/usr/local/share/ca-certificates';
 
 /** The repository root: relative data dirs are taken from there, as the scripts do. */
 export const REPOSITORY_ROOT = path.resolve(__dirname, '..');
@@ -44,7 +53,7 @@ const schema: SchemaObject = {
   additionalProperties: false,
   required: [
     'registry', 'registryScheme', 'registryUsername', 'registryPassword', 'dataDir', 'buildTimeoutMs',
-    'engineTimeoutMs', 'registryTimeoutMs', 'buildConcurrency', 'nuclioProcessorVersion',
+    'engineTimeoutMs', 'registryTimeoutMs', 'buildConcurrency', 'nuclioProcessorVersion', 'buildCa',
   ],
   properties: {
     // host[:port], no scheme, no path: it becomes the first component of image references.
@@ -58,6 +67,7 @@ const schema: SchemaObject = {
     registryTimeoutMs: { type: 'integer', minimum: 100 },
     buildConcurrency: { type: 'integer', minimum: 1, maximum: 16 },
     nuclioProcessorVersion: { type: 'string', pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+$' },
+    buildCa: { type: ['string', 'null'], minLength: 1 },
   },
 };
 
@@ -81,6 +91,7 @@ const FIELD_TO_VARIABLE: Record<string, string> = {
   registryTimeoutMs: 'CODERING_REGISTRY_TIMEOUT_MS',
   buildConcurrency: 'CODERING_FACTORY_BUILD_CONCURRENCY',
   nuclioProcessorVersion: 'CODERING_NUCLIO_PROCESSOR_VERSION',
+  buildCa: 'CODERING_BUILD_CA',
 };
 
 /** Reads and checks the settings; throws `internal` naming the variable at fault. Pure apart from the password file. */
@@ -108,6 +119,7 @@ export function loadFactoryConfig(env: NodeJS.ProcessEnv = process.env): Readonl
     registryTimeoutMs: integer(env, 'CODERING_REGISTRY_TIMEOUT_MS', 10_000),
     buildConcurrency: integer(env, 'CODERING_FACTORY_BUILD_CONCURRENCY', 1),
     nuclioProcessorVersion: env.CODERING_NUCLIO_PROCESSOR_VERSION || NUCLIO_PROCESSOR_VERSION,
+    buildCa: buildCaPath(env.CODERING_BUILD_CA),
   };
   if (!validate(candidate)) {
     const problems = (validate.errors ?? []).map((error) => {
@@ -119,6 +131,34 @@ export function loadFactoryConfig(env: NodeJS.ProcessEnv = process.env): Readonl
     throw new CoderingError('internal', `invalid factory configuration: ${problems.join('; ')}`, { problems });
   }
   return Object.freeze(candidate);
+}
+
+function buildCaPath(text: string | undefined): string | null {
+  if (text === 'none') return null;
+  if (text) return path.resolve(REPOSITORY_ROOT, text);
+  return fs.existsSync(HOST_LOCAL_CA_DIRECTORY) ? HOST_LOCAL_CA_DIRECTORY : null;
+}
+
+/**
+ * The certificates of `buildCa`: the file itself, or the folder's `*.crt`/`*.pem` files in name order.
+ * A path that does not exist is a configuration error, not an empty list.
+ */
+export function readBuildCertificates(buildCa: string | null): ContextFile[] {
+  if (buildCa === null) return [];
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(buildCa);
+  } catch {
+    throw new CoderingError('internal', `CODERING_BUILD_CA=${buildCa} does not exist`, { buildCa });
+  }
+  const files = stat.isDirectory()
+    ? fs
+        .readdirSync(buildCa)
+        .filter((name) => /\.(crt|pem)$/.test(name))
+        .sort()
+        .map((name) => path.join(buildCa, name))
+    : [buildCa];
+  return files.map((file) => ({ name: path.basename(file), content: fs.readFileSync(file) }));
 }
 
 let current: Readonly<FactoryConfig> | undefined;

@@ -5,7 +5,7 @@
 import { loadCatalogue, type Catalogue } from '../catalogue';
 import { DockerodeEngine } from '../engine/dockerode-engine';
 import type { ImageEngine, RegistryAuth } from '../engine/image-engine';
-import { factoryConfig, type FactoryConfig } from '../factory-config';
+import { factoryConfig, readBuildCertificates, type FactoryConfig } from '../factory-config';
 import { RegistryClient } from '../registry/registry-client';
 import { FactoryImageBuilder } from './factory-image-builder';
 
@@ -48,5 +48,6 @@ export function createImageBuilder(options: CreateImageBuilderOptions = {}): Fac
     buildConcurrency: config.buildConcurrency,
     buildTimeoutMs: config.buildTimeoutMs,
     push: options.push,
+    buildCertificates: readBuildCertificates(config.buildCa),
   });
 }

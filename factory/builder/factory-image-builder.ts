@@ -11,7 +11,7 @@
  */
 import { CoderingError, isCoderingError } from '../../errors';
 import type { Catalogue, LibrarySpec, ResolvedRuntime } from '../catalogue';
-import { packContext } from '../engine/build-context';
+import { packContext, type ContextFile } from '../engine/build-context';
 import type { EngineEvent, EngineImage, ImageEngine, RegistryAuth } from '../engine/image-engine';
 import { formatLibrarySpec, parseLibrarySpecs } from '../libraries';
 import type { RegistryClient } from '../registry/registry-client';
@@ -53,6 +53,8 @@ export interface FactoryImageBuilderOptions {
   buildTimeoutMs?: number;
   /** Default of EnsureImageOptions.push. */
   push?: boolean;
+  /** CAs the exercise builder stage trusts (see CODERING_BUILD_CA); not part of any tag. */
+  buildCertificates?: readonly ContextFile[];
 }
 
 /** One image of the chain, as found, pulled or built. */
@@ -131,7 +133,8 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
 
   private chain(request: ImageRequest, from: PlanFrom = 'debian'): Chain {
     const { resolved, libraries } = this.resolve(request);
-    const exercise = (parent: string) => renderExercise({ runtime: resolved, runtimeImage: parent, libraries });
+    const exercise = (parent: string) =>
+      renderExercise({ runtime: resolved, runtimeImage: parent, libraries, buildCertificates: this.options.buildCertificates });
     if (from === 'upstream') {
       const layers: Chain['layers'] = [() => renderUpstreamRuntime({ runtime: resolved, proxySource: this.proxy() })];
       if (libraries.length > 0) layers.push(exercise);

@@ -12,6 +12,11 @@ export interface ContextFile {
   content: Buffer | string;
   /** Unix mode; default 0644. Scripts the image executes are 0755 (the classic builder has no COPY --chmod). */
   mode?: number;
+  /**
+   * True for a file that describes the build's environment, not the image: the CAs a builder stage
+   * trusts behind a TLS-intercepting proxy. Sent to the engine, left out of the content tag.
+   */
+  excludeFromTag?: boolean;
 }
 
 /** A fixed date, so that two tars of the same files are byte-identical. */

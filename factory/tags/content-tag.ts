@@ -35,7 +35,8 @@ export function contentDigest(input: TagInput): string {
   hash.update(`${FORMAT}\n`);
   part('parent', input.parentId);
   part('dockerfile', input.dockerfile);
-  const files = [...input.files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Files of the build's environment (excludeFromTag) do not make a different image: same tag.
+  const files = input.files.filter((file) => !file.excludeFromTag).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const file of files) {
     part('name', file.name);
     // The mode matters too: a runtime.sh that loses its execute bit is a different image.

@@ -195,6 +195,26 @@ export interface ExerciseInput {
   runtimeImage: string;
   /** Validated and sorted by factory/libraries' parseLibrarySpecs: never raw strings. */
   libraries: readonly LibrarySpec[];
+  /**
+   * PEM certificates the library installers trust while building (CODERING_BUILD_CA: a
+   * TLS-intercepting proxy's CA). Only the builder stage sees them; they are not part of the tag.
+   */
+  buildCertificates?: readonly ContextFile[];
+}
+
+/** The build context folder of the builder stage's extra CAs (always present, often empty). */
+export const BUILD_CA_DIRECTORY = 'build-ca';
+
+function buildCertificateFiles(certificates: readonly ContextFile[]): ContextFile[] {
+  return [
+    // Keeps the folder (and so the Dockerfile) the same with or without certificates.
+    { name: `${BUILD_CA_DIRECTORY}/.keep`, content: '', excludeFromTag: true },
+    ...certificates.map((file) => ({
+      name: `${BUILD_CA_DIRECTORY}/${file.name.replace(/^.*\//, '').replace(/\.(pem|crt)$/, '')}.crt`,
+      content: file.content,
+      excludeFromTag: true,
+    })),
+  ];
 }
 
 export function renderExercise(input: ExerciseInput): RenderedImage {
@@ -240,7 +260,7 @@ export function renderExercise(input: ExerciseInput): RenderedImage {
     tagPrefix: runtime.version,
     parent: input.runtimeImage,
     dockerfile,
-    files: [],
+    files: builder ? buildCertificateFiles(input.buildCertificates ?? []) : [],
     env,
     runtimeId: runtime.id,
     libraries: canonical,

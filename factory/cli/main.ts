@@ -1,0 +1,216 @@
+/**
+ * The `codering` command line: the factory by hand.
+ *   codering runtimes                        the catalogue
+ *   codering resolve <spec>                  what a request resolves to, and its image if built
+ *   codering render <spec> [options]         the Dockerfile the factory would build
+ *   codering build <spec> [--lib x] [--no-push]
+ *   codering images                          what the registry holds
+ * Results go to stdout, progress and errors to stderr. Exit codes: 0 ok, 1 our failure (engine,
+ * registry, build), 2 bad input (unknown runtime, bad library, bad option).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { isCoderingError } from '../../errors';
+import { createImageBuilder, createRegistryClient, type FactoryImageBuilder, type PlannedImage } from '../builder';
+import { loadCatalogue } from '../catalogue';
+import { factoryConfig } from '../factory-config';
+import { resolveRuntime } from '../resolve';
+import { BuildProgressDisplay } from './build-progress-display';
+import { formatTable } from './table';
+
+/** Exit code of an error: 2 for the caller's mistake, 1 for ours. */
+export function exitCodeOf(error: unknown): number {
+  return isCoderingError(error) && error.kind === 'bad_input' ? 2 : 1;
+}
+
+/** `error <code>: <message>`, plus the failing build step's log when there is one. */
+export function describeError(error: unknown): string {
+  if (!isCoderingError(error)) return `error: ${error instanceof Error ? error.message : String(error)}`;
+  const lines = [`error ${error.code}: ${error.message}`];
+  const log = error.details.log;
+  if (Array.isArray(log) && log.length > 0) {
+    lines.push(`--- last output of step ${String(error.details.step)}/${String(error.details.total)} of ${String(error.details.image)}:`);
+    lines.push(...log.map((line) => `    ${String(line)}`));
+  }
+  return lines.join('\n');
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function choice<T extends string>(values: readonly T[]) {
+  return (value: string): T => {
+    if (!values.includes(value as T)) throw new InvalidArgumentError(`expected one of ${values.join(', ')}`);
+    return value as T;
+  };
+}
+
+let builder: FactoryImageBuilder | undefined;
+function getBuilder(): FactoryImageBuilder {
+  builder ??= createImageBuilder();
+  return builder;
+}
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+export function createProgram(io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Command {
+  const program = new Command('codering')
+    .description('The codering image factory: runtimes, Dockerfiles, builds, registry')
+    .showHelpAfterError()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  program
+    .command('runtimes')
+    .description('list the catalogue: languages, versions (Debian suite), aliases')
+    .action(() => {
+      const rows = loadCatalogue().runtimes.map((runtime) => [
+        runtime.language,
+        runtime.versions.map((v) => `${v.version} (${v.suite})`).join(', '),
+        runtime.aliases.join(', '),
+        runtime.libraries,
+      ]);
+      io.out(`${formatTable(['LANGUAGE', 'VERSIONS', 'ALIASES', 'LIBRARIES'], rows)}\n`);
+    });
+
+  program
+    .command('resolve')
+    .description('resolve a request such as python@^3.10 to one version of the catalogue, and its image if built')
+    .argument('<spec>', 'language[@version or range], e.g. python@3.11, node@^20, js')
+    .option('--lib <spec>', 'a library (repeatable): lodash@4, requests==2.31.0, apt:jq', collect, [])
+    .action(async (spec: string, options: { lib: string[] }) => {
+      const resolved = resolveRuntime(loadCatalogue(), spec);
+      const rows: Array<[string, string]> = [
+        ['runtime', resolved.id],
+        ['suite', resolved.entry.suite],
+        ['packages', resolved.entry.packages.join(' ')],
+        ['upstream', resolved.entry.upstreamImage],
+      ];
+      try {
+        const found = await getBuilder().findImage({ runtime: spec, libraries: options.lib });
+        rows.push(['image', found ? `${found.reference}${found.digest ? `@${found.digest}` : ''}` : 'not built yet']);
+      } catch (error) {
+        if (exitCodeOf(error) === 2) throw error;
+        rows.push(['image', `unknown (${isCoderingError(error) ? error.code : 'error'}: ${(error as Error).message})`]);
+      }
+      io.out(`${rows.map(([key, value]) => `${key.padEnd(9)} ${value}`).join('\n')}\n`);
+    });
+
+  program
+    .command('render')
+    .description('print the Dockerfile the factory would build (no build)')
+    .argument('<spec>', 'language[@version or range]')
+    .option('--lib <spec>', 'a library (repeatable)', collect, [])
+    .addOption(new Option('--layer <layer>', 'which image of the chain (default: the last)').argParser(choice(['base', 'runtime', 'exercise'] as const)))
+    .addOption(new Option('--target <target>', 'local image, or its Nuclio function image').argParser(choice(['local', 'nuclio'] as const)).default('local'))
+    .addOption(new Option('--from <from>', 'runtime FROM the Debian base, or FROM the upstream image').argParser(choice(['debian', 'upstream'] as const)).default('debian'))
+    .option('--out <dir>', 'write the build context (Dockerfile and files) to this folder')
+    .action(
+      async (
+        spec: string,
+        options: { lib: string[]; layer?: 'base' | 'runtime' | 'exercise'; target: 'local' | 'nuclio'; from: 'debian' | 'upstream'; out?: string },
+      ) => {
+        const plan = await getBuilder().planImage({ runtime: spec, libraries: options.lib }, { from: options.from, target: options.target });
+        const chosen = chooseLayer(plan, options);
+        const { rendered } = chosen;
+        if (options.out) {
+          fs.mkdirSync(options.out, { recursive: true });
+          fs.writeFileSync(path.join(options.out, 'Dockerfile'), rendered.dockerfile);
+          for (const file of rendered.files) {
+            fs.writeFileSync(path.join(options.out, file.name), file.content, { mode: file.mode ?? 0o644 });
+          }
+          io.err(`wrote ${['Dockerfile', ...rendered.files.map((f) => f.name)].join(', ')} to ${options.out}\n`);
+        }
+        io.out(rendered.dockerfile);
+        for (const file of rendered.files.filter((f) => f.name.endsWith('.sh') && rendered.layer === 'nuclio')) {
+          io.out(`\n# ---- ${file.name} ----\n${file.content.toString()}`);
+        }
+        const tag = chosen.reference ?? `${rendered.repository}:${rendered.tagPrefix}-<unbuilt parent>`;
+        io.err(`# ${rendered.layer} image: ${tag}${chosen.present ? ' (present)' : ''}\n`);
+      },
+    );
+
+  program
+    .command('build')
+    .description('build (unless cached) and push the image of a runtime, with an exercise\'s libraries')
+    .argument('<spec>', 'language[@version or range]')
+    .option('--lib <spec>', 'a library (repeatable)', collect, [])
+    .option('--no-push', 'build locally only, push nothing')
+    .action(async (spec: string, options: { lib: string[]; push: boolean }) => {
+      const display = new BuildProgressDisplay();
+      const started = Date.now();
+      try {
+        const built = await getBuilder().ensureImage({ runtime: spec, libraries: options.lib }, (p) => display.update(p), {
+          push: options.push,
+        });
+        display.stop(true);
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        io.err(`${built.cached ? 'cached' : 'built'} ${built.runtimeId}${built.libraries.length ? ` + ${built.libraries.join(' ')}` : ''} in ${seconds} s\n`);
+        io.out(`${built.reference}${built.digest ? `@${built.digest}` : ''}\n`);
+      } catch (error) {
+        display.stop(false);
+        throw error;
+      }
+    });
+
+  program
+    .command('images')
+    .description('list the registry: repositories, tags, digests')
+    .action(async () => {
+      const registry = createRegistryClient();
+      const rows: string[][] = [];
+      for (const { name, tags } of await registry.listImages()) {
+        if (tags.length === 0) rows.push([name, '(no tags)', '']);
+        const digests = await Promise.all(tags.map((tag) => registry.manifestDigest(name, tag)));
+        tags.forEach((tag, index) => rows.push([name, tag, digests[index] ?? '']));
+      }
+      io.out(`registry ${factoryConfig().registry}\n${formatTable(['REPOSITORY', 'TAG', 'DIGEST'], rows)}\n`);
+    });
+
+  return program;
+}
+
+function chooseLayer(
+  plan: PlannedImage[],
+  options: { layer?: 'base' | 'runtime' | 'exercise'; target: 'local' | 'nuclio' },
+): PlannedImage {
+  if (options.target === 'nuclio') return plan[plan.length - 1] as PlannedImage;
+  const wanted = options.layer;
+  const chosen = wanted ? plan.find((planned) => planned.rendered.layer === wanted) : plan[plan.length - 1];
+  if (!chosen) {
+    const layers = plan.map((planned) => planned.rendered.layer).join(', ');
+    throw new Error(`no ${wanted} image in this chain (it has: ${layers}); an exercise image needs --lib`);
+  }
+  return chosen;
+}
+
+/** Runs the CLI; resolves with the exit code (never calls process.exit itself). */
+export async function main(argv: string[] = process.argv, io?: Io): Promise<number> {
+  const program = createProgram(io);
+  const err = io?.err ?? ((text: string) => process.stderr.write(text));
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    const commanderCode = (error as { code?: string }).code;
+    if (typeof commanderCode === 'string' && commanderCode.startsWith('commander.')) {
+      // Help and version are successes; usage errors were already printed by commander.
+      return commanderCode === 'commander.helpDisplayed' || commanderCode === 'commander.version' || commanderCode === 'commander.help'
+        ? 0
+        : 2;
+    }
+    err(`${describeError(error)}\n`);
+    return exitCodeOf(error);
+  }
+}
+
+if (require.main === module) {
+  void main().then((code) => {
+    process.exitCode = code;
+  });
+}

