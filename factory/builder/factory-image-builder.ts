@@ -44,7 +44,7 @@ export interface FactoryImageBuilderOptions {
   /** Registry host the references name: `127.0.0.1:5000`. */
   registry: string;
   /** The registry's HTTP API, for digests and "is it there?"; null: nothing is pulled, digests come from the push. */
-  registryClient: RegistryClient | null;
+  registryClient: Pick<RegistryClient, 'manifestDigest'> | null;
   auth: RegistryAuth | null;
   /** The proxy's C source (the base image's context); default: read factory/proxy/codering-proxy.c once. */
   proxySource?: Buffer;

@@ -1,0 +1,211 @@
+/**
+ * The builder's logic against a fake engine and a fake registry: what is built, what is reused, what
+ * happens when two requests want the same image at once, and what a failed build leaves behind.
+ */
+import { CoderingError, isCoderingError } from '../../../errors';
+import { FactoryImageBuilder, type BuildProgress } from '../../../factory/builder';
+import { PROXY_SOURCE, TEST_CATALOGUE } from '../templates/runtime-fixtures';
+import { FakeImageEngine, FakeRegistry } from './fake-image-engine';
+
+const REGISTRY = 'registry.test:5000';
+
+function setUp(options: { push?: boolean; buildConcurrency?: number } = {}) {
+  const engine = new FakeImageEngine();
+  const registry = new FakeRegistry();
+  engine.onPush = (reference) => registry.record(reference);
+  for (const suite of ['bullseye', 'bookworm', 'trixie']) engine.addImage(`codering/debian:${suite}`);
+  const builder = new FactoryImageBuilder({
+    engine,
+    catalogue: TEST_CATALOGUE,
+    registry: REGISTRY,
+    registryClient: registry,
+    auth: { username: 'codering', password: 'secret', serveraddress: REGISTRY },
+    proxySource: PROXY_SOURCE,
+    buildConcurrency: options.buildConcurrency,
+    push: options.push,
+  });
+  return { engine, registry, builder };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<CoderingError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isCoderingError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('FactoryImageBuilder', () => {
+  test('builds base then runtime, pushes both, answers the reference and the registry digest', async () => {
+    const { engine, registry, builder } = setUp();
+    const progress: BuildProgress[] = [];
+    const built = await builder.ensureImage({ runtime: 'python@3.11', libraries: [] }, (p) => progress.push(p));
+
+    expect(engine.builds.map((b) => b.tag)).toEqual([
+      expect.stringMatching(/^codering\/base:bookworm-[0-9a-f]{12}$/),
+      expect.stringMatching(/^codering\/python:3\.11\.2-[0-9a-f]{12}$/),
+    ]);
+    expect(engine.builds[0]?.files).toEqual(['Dockerfile', 'codering-proxy.c']);
+    expect(engine.builds[1]?.files).toEqual(['Dockerfile', 'runtime.sh']);
+    // The runtime starts FROM the base just built, by its registry-independent name.
+    expect(engine.builds[1]?.dockerfile).toContain(`FROM ${engine.builds[0]?.tag}`);
+    expect(engine.pushes).toEqual([`${REGISTRY}/${engine.builds[0]?.tag}`, `${REGISTRY}/${engine.builds[1]?.tag}`]);
+    expect(built).toEqual({
+      runtimeId: 'python@3.11.2',
+      reference: `${REGISTRY}/${engine.builds[1]?.tag}`,
+      digest: registry.manifests.get(engine.builds[1]?.tag as string),
+      cached: false,
+      libraries: [],
+      imageId: expect.stringMatching(/^sha256:/),
+    });
+    expect(progress.some((p) => p.stage === 'base' && p.step > 0 && p.total > 0)).toBe(true);
+    expect(progress.some((p) => p.stage === 'runtime' && /^Step \d+\/\d+ : /.test(p.message))).toBe(true);
+  });
+
+  test('a second request for the same spec builds nothing and answers the same image', async () => {
+    const { engine, builder } = setUp();
+    const first = await builder.ensureImage({ runtime: 'python@3.11', libraries: [] });
+    const builds = engine.builds.length;
+    const second = await builder.ensureImage({ runtime: 'py@3.11.2', libraries: [] });
+    expect(engine.builds).toHaveLength(builds);
+    expect(second).toEqual({ ...first, cached: true });
+  });
+
+  test('concurrent requests for the same spec build each image once and all get it', async () => {
+    const { engine, builder } = setUp();
+    engine.buildDelayMs = 30;
+    const progressA: BuildProgress[] = [];
+    const progressB: BuildProgress[] = [];
+    const results = await Promise.all([
+      builder.ensureImage({ runtime: 'node', libraries: ['lodash@4'] }, (p) => progressA.push(p)),
+      builder.ensureImage({ runtime: 'js@18', libraries: ['lodash@4'] }, (p) => progressB.push(p)),
+      builder.ensureImage({ runtime: 'node@18.20.4', libraries: ['lodash@4'] }),
+    ]);
+    expect(engine.builds.map((b) => b.tag.split(':')[0])).toEqual(['codering/base', 'codering/node', 'codering/node-exercise']);
+    expect(results[0]?.reference).toBe(results[2]?.reference);
+    expect(new Set(engine.pushes).size).toBe(engine.pushes.length);
+    // Both waiting callers saw the shared build's progress.
+    expect(progressA.some((p) => p.stage === 'exercise' && p.step > 0)).toBe(true);
+    expect(progressB.some((p) => p.stage === 'exercise' && p.step > 0)).toBe(true);
+  });
+
+  test('different specs share the chain they have in common and build one at a time', async () => {
+    const { engine, builder } = setUp({ buildConcurrency: 1 });
+    engine.buildDelayMs = 10;
+    await Promise.all([
+      builder.ensureImage({ runtime: 'node', libraries: ['lodash@4'] }),
+      builder.ensureImage({ runtime: 'node', libraries: ['left-pad'] }),
+      builder.ensureImage({ runtime: 'python@3.11', libraries: [] }),
+    ]);
+    const repositories = engine.builds.map((b) => b.tag.split(':')[0]);
+    expect(repositories.filter((r) => r === 'codering/base')).toHaveLength(1);
+    expect(repositories.filter((r) => r === 'codering/node')).toHaveLength(1);
+    expect(repositories.filter((r) => r === 'codering/node-exercise')).toHaveLength(2);
+    expect(engine.maxActiveBuilds).toBe(1);
+  });
+
+  test('adding a library to a built runtime builds only the exercise image', async () => {
+    const { engine, builder } = setUp();
+    await builder.ensureImage({ runtime: 'node', libraries: [] });
+    const before = engine.builds.length;
+    const built = await builder.ensureImage({ runtime: 'node', libraries: ['lodash@4', 'apt:jq'] });
+    expect(engine.builds.slice(before).map((b) => b.tag.split(':')[0])).toEqual(['codering/node-exercise']);
+    expect(built.libraries).toEqual(['apt:jq', 'lodash@4']);
+    expect(built.reference).toMatch(/\/codering\/node-exercise:18\.20\.4-[0-9a-f]{12}$/);
+    expect(built.cached).toBe(false);
+  });
+
+  test('an image the registry has but the engine lacks is pulled, not built', async () => {
+    const first = setUp();
+    const built = await first.builder.ensureImage({ runtime: 'python@3.11', libraries: [] });
+    // A second machine: same registry content, an engine with only the Debian roots (same ids).
+    const second = setUp();
+    for (const [key, digest] of first.registry.manifests) second.registry.manifests.set(key, digest);
+    for (const image of first.engine.images.values()) {
+      for (const tag of image.tags.filter((t) => t.startsWith(REGISTRY))) second.engine.pullable.set(tag, { ...image });
+    }
+    const again = await second.builder.ensureImage({ runtime: 'python@3.11', libraries: [] });
+    expect(second.engine.builds).toHaveLength(0);
+    expect(second.engine.pulls).toHaveLength(2);
+    expect(second.engine.pushes).toHaveLength(0);
+    expect(again).toEqual({ ...built, cached: true });
+  });
+
+  test('a failed build reports the failing step with its output, and removes what it left', async () => {
+    const { engine, builder } = setUp();
+    await builder.ensureImage({ runtime: 'node', libraries: [] });
+    const imagesBefore = new Set(engine.images.keys());
+    engine.failing = {
+      tag: /node-exercise/,
+      instruction: /npm install/,
+      output: ['npm ERR! code E404', "npm ERR! 404 Not Found - GET https://registry.npmjs.org/no-such-package-xyz"],
+    };
+    const error = await rejection(builder.ensureImage({ runtime: 'node', libraries: ['no-such-package-xyz'] }));
+    expect(error.code).toBe('build_failed');
+    expect(error.message).toMatch(/exercise image codering\/node-exercise:18\.20\.4-[0-9a-f]{12} failed to build at step \d+\/\d+ \(RUN .*npm install/);
+    expect(error.details).toMatchObject({ stage: 'exercise', step: expect.any(Number), instruction: expect.stringContaining('npm install') });
+    expect(error.details.log).toEqual(expect.arrayContaining(['npm ERR! code E404', expect.stringContaining('returned a non-zero code')]));
+    // The intermediate images of the failed build are gone; everything that existed before stays.
+    expect(engine.removed.length).toBeGreaterThan(0);
+    expect(new Set(engine.images.keys())).toEqual(imagesBefore);
+    expect(engine.pushes.some((p) => p.includes('node-exercise'))).toBe(false);
+
+    // A later request tries again (a failure is not cached).
+    engine.failing = null;
+    const built = await builder.ensureImage({ runtime: 'node', libraries: ['no-such-package-xyz'] });
+    expect(built.cached).toBe(false);
+  });
+
+  test('findImage answers only what is already built, and never builds, pulls or pushes', async () => {
+    const { engine, builder } = setUp();
+    expect(await builder.findImage({ runtime: 'python@3.11', libraries: [] })).toBeNull();
+    expect(engine.builds).toHaveLength(0);
+    const built = await builder.ensureImage({ runtime: 'python@3.11', libraries: [] });
+    const counts = [engine.builds.length, engine.pushes.length, engine.pulls.length];
+    expect(await builder.findImage({ runtime: 'python@3.9', libraries: [] })).toBeNull();
+    const found = await builder.findImage({ runtime: 'python@^3.10', libraries: [] });
+    expect(found).toEqual({ ...built, cached: true });
+    expect([engine.builds.length, engine.pushes.length, engine.pulls.length]).toEqual(counts);
+  });
+
+  test('--no-push builds locally, pushes nothing, and has no digest', async () => {
+    const { engine, builder } = setUp({ push: false });
+    const built = await builder.ensureImage({ runtime: 'c', libraries: ['apt:jq'] });
+    expect(engine.pushes).toEqual([]);
+    expect(built.digest).toBeNull();
+    // The image is runnable locally under its registry name all the same.
+    expect(await engine.inspectImage(built.reference)).not.toBeNull();
+  });
+
+  test('a missing Debian root and bad requests are reported with the catalogue\'s codes', async () => {
+    const { engine, builder } = setUp();
+    engine.images.clear();
+    const missing = await rejection(builder.ensureImage({ runtime: 'python', libraries: [] }));
+    expect(missing.code).toBe('build_failed');
+    expect(missing.message).toMatch(/codering\/debian:bookworm is missing/);
+    expect((await rejection(builder.ensureImage({ runtime: 'cobol', libraries: [] }))).code).toBe('unknown_runtime');
+    expect((await rejection(builder.ensureImage({ runtime: 'python@9', libraries: [] }))).code).toBe('unsatisfiable_version');
+    expect((await rejection(builder.ensureImage({ runtime: 'node', libraries: ['x;rm -rf /'] }))).code).toBe('invalid_library');
+    expect((await rejection(builder.ensureImage({ runtime: 'go', libraries: ['github.com/x/y'] }))).code).toBe('libraries_not_supported');
+  });
+
+  test('planImage renders the chain without building, tagging what can be known', async () => {
+    const { engine, builder } = setUp();
+    const before = await builder.planImage({ runtime: 'node', libraries: ['lodash@4'] }, { target: 'nuclio' });
+    expect(before.map((p) => [p.rendered.layer, p.tag === null])).toEqual([
+      ['base', false],
+      ['runtime', true],
+      ['exercise', true],
+      ['nuclio', false],
+    ]);
+    expect(before[2]?.rendered.dockerfile).toContain('FROM codering/node:18.20.4-unbuilt');
+    await builder.ensureImage({ runtime: 'node', libraries: ['lodash@4'] });
+    const after = await builder.planImage({ runtime: 'node', libraries: ['lodash@4'] });
+    expect(after.every((p) => p.present)).toBe(true);
+    expect(engine.builds).toHaveLength(3);
+    const upstream = await builder.planImage({ runtime: 'node', libraries: [] }, { from: 'upstream' });
+    expect(upstream.map((p) => p.rendered.parent)).toEqual(['node:18-bookworm-slim']);
+  });
+});
