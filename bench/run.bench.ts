@@ -1,0 +1,101 @@
+/**
+ * `npm run bench:run`: what a run costs, side by side, in one process on one machine.
+ *   1. the floor: the bare interpreter, started by a loop inside a hardened container of the image;
+ *   2. ours end to end: sequential `POST /v1/run` against the real API, with and without a pause;
+ *   3. the peers' model: a fresh hardened `docker run --once` per request, vs ours, at c = 1, 4, 16;
+ *   4. pair vs hedged vs single: latency and CPU per run (workers' cgroups, the API process).
+ * Tables on stdout; everything in `.data/bench/run-<timestamp>.json`. Every container the bench
+ * starts is labelled and removed at the end, on errors and on Ctrl-C (see bench/run/cleanup-stack.ts).
+ */
+
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ApiProcess } from './run/api-process';
+import { removeBenchContainers } from './run/bench-containers';
+import { PLAN } from './run/bench-plan';
+import { BENCH_LANGUAGES } from './run/bench-programs';
+import { benchConditions, benchDir, writeBenchReport } from './run/bench-report';
+import { CleanupStack } from './run/cleanup-stack';
+import { concurrencySection } from './run/concurrency-section';
+import { docker } from './run/docker-cli';
+import { floorSection } from './run/floor-section';
+import { oursSequentialSection } from './run/ours-sequential-section';
+import { raceModesSection } from './run/race-modes-section';
+import { closeRunClient } from './run/run-client';
+import { ensureRuntimeImages } from './run/runtime-images';
+import { concurrencyTable, errorLines, floorTable, oursSequentialTable, raceModesTable } from './run/section-tables';
+import { cgroupV1Available } from './run/worker-cpu';
+
+function elapsed(since: number): string {
+  return `${((performance.now() - since) / 1000).toFixed(1)} s`;
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const since = performance.now();
+  const cleanups = new CleanupStack();
+  cleanups.runOnSignals();
+  cleanups.push('bench containers', async () => {
+    const removed = await removeBenchContainers();
+    if (removed > 0) console.log(`cleanup: removed ${removed} bench container(s)`);
+  });
+  try {
+    const dockerServer = (await docker(['version', '--format', '{{.Server.Version}}'], 10_000)).stdout.trim();
+    const conditions = benchConditions(startedAt, dockerServer);
+    console.log(`codering-x run bench${PLAN.quick ? ' (quick)' : ''}: ${os.cpus().length} CPUs, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, Docker ${dockerServer}, Node ${process.version}, commit ${conditions.commit}`);
+    if (!cgroupV1Available()) console.log('note: no cgroup v1 cpuacct hierarchy: worker CPU is not measured');
+
+    const runtimes = await ensureRuntimeImages(BENCH_LANGUAGES);
+    for (const runtime of runtimes) console.log(`  ${runtime.runtimeId.padEnd(16)} ${runtime.reference}${runtime.cached ? '' : ' (built now)'}`);
+
+    console.log(`\n[${elapsed(since)}] section 1: the floor`);
+    const floor = await floorSection(runtimes);
+    console.log(floorTable(floor));
+
+    const api = await ApiProcess.start(path.join(benchDir(), `api-${startedAt.toISOString().replace(/[:.]/g, '-')}.log`));
+    cleanups.push('API process', () => api.stop());
+    const readyMs = await api.waitReady(PLAN.readyTimeoutMs);
+    console.log(`\n[${elapsed(since)}] API ready at ${api.baseUrl} (pid ${api.pid}) after ${readyMs} ms; log: ${path.relative(process.cwd(), api.logFile)}`);
+
+    console.log(`\n[${elapsed(since)}] section 2: ours end to end`);
+    const ours = await oursSequentialSection(api.baseUrl, runtimes);
+    console.log(oursSequentialTable(ours, floor));
+
+    console.log(`\n[${elapsed(since)}] section 3: the peers' model vs ours`);
+    const concurrency = await concurrencySection(api.baseUrl, runtimes);
+    console.log(concurrencyTable(concurrency));
+
+    console.log(`\n[${elapsed(since)}] section 4: race modes`);
+    const modes = await raceModesSection(api, runtimes);
+    console.log(raceModesTable(modes, floor));
+
+    const errors = errorLines([
+      ...floor.map((row) => ({ ...row, label: `floor ${row.language}/${row.program}` })),
+      ...ours.map((row) => ({ ...row, label: `ours ${row.language}/${row.program} pause ${row.pauseMs}` })),
+      ...concurrency.map((row) => ({ ...row, label: `${row.contender} ${row.language} c=${row.concurrency}` })),
+      ...modes.map((row) => ({ ...row, label: `${row.mode} ${row.language}` })),
+    ]);
+    console.log(errors.length === 0 ? '\nerrors: none' : `\nerrors:\n${errors.join('\n')}`);
+
+    const file = writeBenchReport(startedAt, {
+      conditions: { ...conditions, loadAverageAtEnd: os.loadavg(), durationS: (performance.now() - since) / 1000 },
+      plan: PLAN,
+      runtimes,
+      floor,
+      ours,
+      concurrency,
+      modes,
+    });
+    console.log(`\n[${elapsed(since)}] report: ${path.relative(process.cwd(), file)}`);
+    if (errors.length > 0) process.exitCode = 1;
+  } finally {
+    closeRunClient();
+    await cleanups.runAll();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error('bench failed:', error instanceof Error ? error.stack ?? error.message : error);
+  process.exitCode = 1;
+});
