@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '**/*.js', '!bin/*.js', 'tests/**/golden/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '.data/**', '**/*.js', '!bin/*.js', 'tests/**/golden/**', '**/*.tmp.ts', '.bench-*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,7 +13,7 @@ export default tseslint.config(
   },
   {
     files: ['bin/*.js'],
-    languageOptions: { globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly' } },
+    languageOptions: { globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );
