@@ -3,7 +3,8 @@
  * output, ` ---> <id>` after each step) and keeps what a progress bar and a failure report need:
  * the current step, its last output lines, and the intermediate images the build made.
  */
-import type { EngineEvent } from '../engine/image-engine';
+import type { EngineEvent, ImageEngine } from '../engine/image-engine';
+import { LABELS } from '../tags/image-names';
 
 const STEP = /^Step (\d+)\/(\d+) : (.*)$/;
 /** ` ---> 0123456789ab`: the image a step produced (or reused from the cache). */
@@ -76,4 +77,23 @@ export class BuildLog {
   lines(): string[] {
     return [...this.allLines];
   }
+}
+
+/**
+ * Removes the intermediate images a build made (its ` ---> <id>` lines), newest first so that each
+ * is a leaf when its turn comes. Only untagged images with our label go, never by force: an image
+ * another image still builds on (a shared cache layer) is in use and stays. Returns the removed ids.
+ */
+export async function removeBuildLeftovers(engine: ImageEngine, stepImages: readonly string[]): Promise<string[]> {
+  const removed: string[] = [];
+  for (const id of [...new Set(stepImages)].reverse()) {
+    try {
+      const image = await engine.inspectImage(id);
+      if (!image || image.tags.length > 0 || image.labels[LABELS.managed] !== 'true') continue;
+      if ((await engine.removeImage(image.id)) === 'removed') removed.push(image.id);
+    } catch {
+      // Cleaning up must never hide the build's own error.
+    }
+  }
+  return removed;
 }

@@ -27,7 +27,7 @@ import {
   renderUpstreamRuntime,
   type RenderedImage,
 } from '../templates/render-image';
-import { BuildLog } from './build-log';
+import { BuildLog, removeBuildLeftovers } from './build-log';
 import type {
   BuildProgress,
   BuiltImage,
@@ -289,25 +289,8 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
       await this.engine.tagImage(imageId, reference);
       return { imageId, built: true, digest: null };
     } catch (error) {
-      await this.removeLeftovers(log);
-      throw failedBuild(error, rendered, local, log);
-    }
-  }
-
-  /**
-   * Removes the intermediate images a failed build made (` ---> <id>` after each step), newest first
-   * so that each is a leaf when its turn comes. Only untagged images with our label go, never by
-   * force: an image another image still builds on (a shared cache layer) is in use and stays.
-   */
-  private async removeLeftovers(log: BuildLog): Promise<void> {
-    for (const id of [...new Set(log.stepImages)].reverse()) {
-      try {
-        const image = await this.engine.inspectImage(id);
-        if (!image || image.tags.length > 0 || image.labels[LABELS.managed] !== 'true') continue;
-        await this.engine.removeImage(image.id);
-      } catch {
-        // Cleaning up must never hide the build's own error.
-      }
+      const removed = await removeBuildLeftovers(this.engine, log.stepImages);
+      throw failedBuild(error, rendered, local, log, removed);
     }
   }
 
@@ -444,7 +427,7 @@ function stopped(signal: AbortSignal): Error {
 }
 
 /** The error a failed build is reported with: which image, which step, and the step's last lines. */
-function failedBuild(error: unknown, rendered: RenderedImage, local: string, log: BuildLog): Error {
+function failedBuild(error: unknown, rendered: RenderedImage, local: string, log: BuildLog, removed: string[]): Error {
   const details = {
     stage: rendered.layer,
     image: local,
@@ -453,6 +436,8 @@ function failedBuild(error: unknown, rendered: RenderedImage, local: string, log
     total: log.total,
     instruction: log.instruction,
     log: log.currentStepLines(),
+    /** Intermediate images of the failed build that were removed. */
+    removedImages: removed,
   };
   const where = log.step > 0 ? ` at step ${log.step}/${log.total} (${truncate(log.instruction, 120)})` : '';
   if (isCoderingError(error)) {

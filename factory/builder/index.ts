@@ -10,5 +10,5 @@ export { FactoryImageBuilder } from './factory-image-builder';
 export type { FactoryImageBuilderOptions, LayerImage, PlanFrom, PlannedImage, PlanTarget } from './factory-image-builder';
 export { createImageBuilder, createImageEngine, createRegistryClient, registryAuth } from './create-image-builder';
 export type { CreateImageBuilderOptions } from './create-image-builder';
-export { BuildLog } from './build-log';
+export { BuildLog, removeBuildLeftovers } from './build-log';
 export { Semaphore, SingleFlight } from './single-flight';

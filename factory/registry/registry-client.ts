@@ -49,7 +49,7 @@ export class RegistryClient {
     return this.options.registry;
   }
 
-  private async request(method: 'GET' | 'HEAD', path: string, accept?: string, signal?: AbortSignal): Promise<Response> {
+  private async request(method: 'GET' | 'HEAD' | 'DELETE', path: string, accept?: string, signal?: AbortSignal): Promise<Response> {
     const what = `${method} ${this.base}${path}`;
     return withTimeout({ what, timeoutMs: this.options.timeoutMs, signal, timeoutCode: 'registry_unavailable' }, async (abort) => {
       const headers: Record<string, string> = {};
@@ -138,6 +138,23 @@ export class RegistryClient {
       });
     }
     return response.headers.get('docker-content-digest');
+  }
+
+  /**
+   * Deletes a manifest by digest (the registry deletes by digest only; every tag on it goes). Needs
+   * `storage.delete.enabled` in the registry's config; resolves false when there was no such manifest.
+   */
+  async deleteManifest(repository: string, digest: string, signal?: AbortSignal): Promise<boolean> {
+    const response = await this.request('DELETE', `/v2/${repository}/manifests/${digest}`, undefined, signal);
+    await response.body?.cancel();
+    if (response.status === 404) return false;
+    if (response.status !== 202 && !response.ok) {
+      throw new CoderingError('registry_unavailable', `DELETE manifest ${repository}@${digest}: HTTP ${response.status}`, {
+        registry: this.options.registry,
+        status: response.status,
+      });
+    }
+    return true;
   }
 
   /** Every repository with its tags. */

@@ -149,6 +149,7 @@ describe('FactoryImageBuilder', () => {
     expect(error.details.log).toEqual(expect.arrayContaining(['npm ERR! code E404', expect.stringContaining('returned a non-zero code')]));
     // The intermediate images of the failed build are gone; everything that existed before stays.
     expect(engine.removed.length).toBeGreaterThan(0);
+    expect(error.details.removedImages).toEqual(engine.removed);
     expect(new Set(engine.images.keys())).toEqual(imagesBefore);
     expect(engine.pushes.some((p) => p.includes('node-exercise'))).toBe(false);
 
