@@ -49,5 +49,6 @@ export function createImageBuilder(options: CreateImageBuilderOptions = {}): Fac
     buildTimeoutMs: config.buildTimeoutMs,
     push: options.push,
     buildCertificates: readBuildCertificates(config.buildCa),
+    nuclioProcessorVersion: config.nuclioProcessorVersion,
   });
 }

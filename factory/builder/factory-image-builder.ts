@@ -55,6 +55,8 @@ export interface FactoryImageBuilderOptions {
   push?: boolean;
   /** CAs the exercise builder stage trusts (see CODERING_BUILD_CA); not part of any tag. */
   buildCertificates?: readonly ContextFile[];
+  /** Nuclio processor version of `planImage`'s nuclio target (must equal the cluster's Nuclio). */
+  nuclioProcessorVersion?: string;
 }
 
 /** One image of the chain, as found, pulled or built. */
@@ -388,7 +390,7 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
         ...last.rendered,
         reference: last.reference ?? `${this.options.registry}/${last.rendered.repository}:${last.rendered.tagPrefix}-${UNBUILT}`,
       };
-      const rendered = renderNuclio({ image });
+      const rendered = renderNuclio({ image, processorVersion: this.options.nuclioProcessorVersion });
       planned.push({ rendered, ...this.names(rendered, image.reference), present: false });
     }
     return planned;
