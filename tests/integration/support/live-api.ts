@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { createImageBuilder } from '../../../factory/builder';
+import { loadCatalogue } from '../../../factory/catalogue';
+import { buildApp } from '../../../registry-api/app';
+import { loadConfig, type RegistryConfig } from '../../../registry-api/config';
+import { JobStore } from '../../../registry-api/jobs';
+import { RegistryMetrics } from '../../../registry-api/metrics';
+import { createLocalPlatform, type LocalPlatform } from '../../../registry-api/platform/local';
+
+/** The API as users meet it: real catalogue, builder, local platform, SQLite file, over a socket. */
+export interface LiveApi {
+  app: FastifyInstance;
+  platform: LocalPlatform;
+  base: string;
+  run(body: Record<string, unknown>): Promise<{ status: number; body: RunBody }>;
+  close(): Promise<void>;
+}
+
+/** The fields of a run's answer the tests read. */
+export interface RunBody {
+  status: string;
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  signal: string | null;
+  stdoutTruncated: boolean;
+  compile?: { stdout: string; stderr: string; exitCode: number | null } | null;
+  runtime: { id: string; image: string };
+  race: { mode: string; workers: number; winner: number; fallback: boolean; retries: number };
+  timings: { totalMs: number };
+  error?: { code: string; message: string };
+}
+
+export async function startLiveApi(options: { runtimes: string[]; poolSize?: number; maxWorkers?: number; config?: Partial<RegistryConfig> }): Promise<LiveApi> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'codering-live-api-'));
+  const poolSize = options.poolSize ?? 2;
+  const config = loadConfig({}, { logLevel: 'silent', dataDir, poolSize, buildWaitMs: 20 * 60_000, ...options.config });
+  const catalogue = loadCatalogue();
+  const platform = createLocalPlatform({
+    poolSize,
+    maxWorkers: options.maxWorkers ?? poolSize * options.runtimes.length + 2,
+    queueMax: 16,
+    acquireTimeoutMs: 60_000,
+  });
+  await platform.start();
+  const store = JobStore.inDataDir(dataDir);
+  const app = buildApp({ config, catalogue, builder: createImageBuilder({ catalogue }), platform, store, metrics: new RegistryMetrics() });
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.warmRuntimes(options.runtimes);
+  const deadline = Date.now() + 120_000;
+  while (!(await platform.ready()) || platform.stats().some((pool) => pool.idle + pool.busy < 1)) {
+    if (Date.now() > deadline) throw new Error(`workers not warm: ${JSON.stringify(platform.stats())}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    app,
+    platform,
+    base,
+    async run(body) {
+      const response = await fetch(`${base}/v1/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: response.status, body: (await response.json()) as RunBody };
+    },
+    async close() {
+      await app.close();
+      await platform.close();
+      store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
