@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { isCoderingError } from '../../errors';
+import { CoderingError, isCoderingError } from '../../errors';
 import { createImageBuilder, createRegistryClient, type FactoryImageBuilder, type PlannedImage } from '../builder';
 import { loadCatalogue } from '../catalogue';
 import { factoryConfig } from '../factory-config';
@@ -62,7 +62,9 @@ export function createProgram(io: Io = { out: (t) => process.stdout.write(t), er
   const program = new Command('codering')
     .description('The codering image factory: runtimes, Dockerfiles, builds, registry')
     .showHelpAfterError()
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    // Before the subcommands are added, so that they inherit it: errors come back to main().
+    .exitOverride();
 
   program
     .command('runtimes')
@@ -183,7 +185,9 @@ function chooseLayer(
   const chosen = wanted ? plan.find((planned) => planned.rendered.layer === wanted) : plan[plan.length - 1];
   if (!chosen) {
     const layers = plan.map((planned) => planned.rendered.layer).join(', ');
-    throw new Error(`no ${wanted} image in this chain (it has: ${layers}); an exercise image needs --lib`);
+    throw new CoderingError('invalid_request', `no ${wanted} image in this chain (it has: ${layers}); an exercise image needs --lib`, {
+      layer: wanted,
+    });
   }
   return chosen;
 }
@@ -192,7 +196,6 @@ function chooseLayer(
 export async function main(argv: string[] = process.argv, io?: Io): Promise<number> {
   const program = createProgram(io);
   const err = io?.err ?? ((text: string) => process.stderr.write(text));
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
     return 0;
