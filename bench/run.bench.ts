@@ -19,16 +19,20 @@ import { benchConditions, benchDir, writeBenchReport } from './run/bench-report'
 import { CleanupStack } from './run/cleanup-stack';
 import { concurrencySection } from './run/concurrency-section';
 import { docker } from './run/docker-cli';
-import { floorSection } from './run/floor-section';
-import { oursSequentialSection } from './run/ours-sequential-section';
 import { raceModesSection } from './run/race-modes-section';
 import { closeRunClient } from './run/run-client';
 import { ensureRuntimeImages } from './run/runtime-images';
+import { sequentialSections } from './run/sequential-section';
 import { concurrencyTable, errorLines, floorTable, oursSequentialTable, raceModesTable } from './run/section-tables';
 import { cgroupV1Available } from './run/worker-cpu';
 
 function elapsed(since: number): string {
   return `${((performance.now() - since) / 1000).toFixed(1)} s`;
+}
+
+/** The load when a section starts: the first thing to look at when two runs disagree. */
+function load(): string {
+  return ` (load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})`;
 }
 
 async function main(): Promise<void> {
@@ -49,24 +53,21 @@ async function main(): Promise<void> {
     const runtimes = await ensureRuntimeImages(BENCH_LANGUAGES);
     for (const runtime of runtimes) console.log(`  ${runtime.runtimeId.padEnd(16)} ${runtime.reference}${runtime.cached ? '' : ' (built now)'}`);
 
-    console.log(`\n[${elapsed(since)}] section 1: the floor`);
-    const floor = await floorSection(runtimes);
-    console.log(floorTable(floor));
-
     const api = await ApiProcess.start(path.join(benchDir(), `api-${startedAt.toISOString().replace(/[:.]/g, '-')}.log`));
     cleanups.push('API process', () => api.stop());
     const readyMs = await api.waitReady(PLAN.readyTimeoutMs);
     console.log(`\n[${elapsed(since)}] API ready at ${api.baseUrl} (pid ${api.pid}) after ${readyMs} ms; log: ${path.relative(process.cwd(), api.logFile)}`);
 
-    console.log(`\n[${elapsed(since)}] section 2: ours end to end`);
-    const ours = await oursSequentialSection(api.baseUrl, runtimes);
+    console.log(`\n[${elapsed(since)}] sections 1 and 2: the floor and ours end to end, interleaved${load()}`);
+    const { floor, ours } = await sequentialSections(api.baseUrl, runtimes);
+    console.log(floorTable(floor));
     console.log(oursSequentialTable(ours, floor));
 
-    console.log(`\n[${elapsed(since)}] section 3: the peers' model vs ours`);
+    console.log(`\n[${elapsed(since)}] section 3: the peers' model vs ours${load()}`);
     const concurrency = await concurrencySection(api.baseUrl, runtimes);
     console.log(concurrencyTable(concurrency));
 
-    console.log(`\n[${elapsed(since)}] section 4: race modes`);
+    console.log(`\n[${elapsed(since)}] section 4: race modes${load()}`);
     const modes = await raceModesSection(api, runtimes);
     console.log(raceModesTable(modes, floor));
 

@@ -11,6 +11,8 @@ export const PLAN = {
   warmup: scaled(5, 2),
   /** Sections 1 and 2: sequential samples per runtime and program. */
   sequential: scaled(50, 8),
+  /** Sections 1 and 2 take their samples in interleaved blocks of this many (see sequential-section.ts). */
+  block: scaled(10, 4),
   /** Section 2: the pause between two requests, for the prewarmed interpreter to be up again. */
   pauseMs: 50,
   /** Section 3: runs per concurrency level. */

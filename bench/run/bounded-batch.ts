@@ -42,3 +42,15 @@ export async function boundedBatch<T>(
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
   return { values, errors, errorSamples, wallMs: performance.now() - started };
 }
+
+/** Adds `more` to `into`: the rounds of an interleaved measurement become one sample set. */
+export function mergeBatch<T>(into: BatchResult<T>, more: BatchResult<T>): void {
+  into.values.push(...more.values);
+  into.errors += more.errors;
+  for (const message of more.errorSamples) if (into.errorSamples.length < 3 && !into.errorSamples.includes(message)) into.errorSamples.push(message);
+  into.wallMs += more.wallMs;
+}
+
+export function emptyBatch<T>(): BatchResult<T> {
+  return { values: [], errors: 0, errorSamples: [], wallMs: 0 };
+}

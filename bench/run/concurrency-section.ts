@@ -1,6 +1,7 @@
 /**
  * Section 3, the peers' model against ours at concurrency 1, 4 and 16: a fresh hardened `docker run
- * --once` per request versus `POST /v1/run` on warm workers (pair racing). Hello world only: the
+ * --once` per request versus `POST /v1/run` on warm workers (pair racing, and single for contrast:
+ * on 2 cores a busy machine has no spare core for the second racer). Hello world only: the
  * difference is in starting a run, and the peers' side costs ~1 s of a core per run, which the
  * ten-minute budget has to pay for every row.
  */
@@ -13,7 +14,8 @@ import { peerOnceRun } from './peer-once-run';
 import { runOurs } from './run-client';
 import type { RuntimeUnderTest } from './runtime-images';
 
-export type Contender = 'peers' | 'ours';
+/** `ours` races in pairs (the default); `ours-single` shows what the second worker costs under load. */
+export type Contender = 'peers' | 'ours' | 'ours-single';
 
 export interface ConcurrencyResult {
   language: BenchLanguage;
@@ -46,6 +48,7 @@ export async function concurrencySection(baseUrl: string, runtimes: readonly Run
     const program = benchProgram(runtime.language, 'hello');
     const peers = (index: number): Promise<number> => peerOnceRun(runtime.reference, program, `bench-once-${index}`);
     const ours = async (): Promise<number> => (await runOurs(baseUrl, runtime.spec, program, 'pair')).ms;
+    const oursSingle = async (): Promise<number> => (await runOurs(baseUrl, runtime.spec, program, 'single')).ms;
     // the first `docker run` of an image pays for its layers' first read: not part of the model
     await boundedBatch(2, 1, peers);
     await boundedBatch(PLAN.warmup, 1, ours);
@@ -54,6 +57,8 @@ export async function concurrencySection(baseUrl: string, runtimes: readonly Run
       results.push(toResult(runtime.language, 'peers', concurrency, peersBatch));
       const oursBatch = await boundedBatch(PLAN.oursRuns[concurrency] ?? 0, concurrency, ours);
       results.push(toResult(runtime.language, 'ours', concurrency, oursBatch));
+      const singleBatch = await boundedBatch(PLAN.oursRuns[concurrency] ?? 0, concurrency, oursSingle);
+      results.push(toResult(runtime.language, 'ours-single', concurrency, singleBatch));
     }
   }
   return results;

@@ -6,9 +6,8 @@
 
 import { formatRatio, renderTable, type Cell } from './bench-table';
 import type { ConcurrencyResult } from './concurrency-section';
-import type { FloorResult } from './floor-section';
-import type { OursSequentialResult } from './ours-sequential-section';
 import type { RaceModeResult } from './race-modes-section';
+import type { FloorResult, OursSequentialResult } from './sequential-section';
 
 /** The overhead of ours over the floor that the project aims for, at p50. */
 export const OVERHEAD_TARGET_MS = 15;
@@ -19,7 +18,7 @@ function floorOf(floor: readonly FloorResult[], language: string, program: strin
 
 export function floorTable(floor: readonly FloorResult[]): string {
   return renderTable(
-    '1. The floor: bare interpreter run by a shell loop inside a hardened container of the image (ms)',
+    '1. The floor: bare interpreter run by a shell loop inside a hardened container of the image (ms; interleaved with section 2)',
     ['runtime', 'program', 'n', 'p50', 'p95', 'mean', 'min', 'max', 'errors'],
     floor.map((row) => [
       row.language, row.program, String(row.latency.count), row.latency.p50, row.latency.p95, row.latency.mean,
@@ -48,8 +47,11 @@ export function oursSequentialTable(ours: readonly OursSequentialResult[], floor
 
 export function concurrencyTable(results: readonly ConcurrencyResult[]): string {
   const rows: Cell[][] = [];
+  const find = (contender: string, language: string, concurrency: number): ConcurrencyResult | undefined =>
+    results.find((row) => row.contender === contender && row.language === language && row.concurrency === concurrency);
   for (const peers of results.filter((row) => row.contender === 'peers')) {
-    const ours = results.find((row) => row.contender === 'ours' && row.language === peers.language && row.concurrency === peers.concurrency);
+    const ours = find('ours', peers.language, peers.concurrency);
+    const single = find('ours-single', peers.language, peers.concurrency);
     if (!ours) continue;
     rows.push([
       peers.language, String(peers.concurrency),
@@ -57,12 +59,16 @@ export function concurrencyTable(results: readonly ConcurrencyResult[]): string 
       peers.latency.p50, ours.latency.p50, formatRatio(peers.latency.p50 / ours.latency.p50),
       peers.latency.p95, ours.latency.p95,
       peers.runsPerSecond, ours.runsPerSecond, formatRatio(ours.runsPerSecond / peers.runsPerSecond),
-      `${peers.errors}/${ours.errors}`,
+      single?.latency.p50 ?? null, single?.runsPerSecond ?? null,
+      `${peers.errors}/${ours.errors}/${single?.errors ?? '–'}`,
     ]);
   }
   return renderTable(
-    '3. The peers\' model (docker run --rm -i … --once per request) vs ours (warm workers, pair racing), hello world',
-    ['runtime', 'c', 'runs p/o', 'peers p50', 'ours p50', 'p50 peers/ours', 'peers p95', 'ours p95', 'peers runs/s', 'ours runs/s', 'runs/s ours/peers', 'errors p/o'],
+    "3. The peers' model (docker run --rm -i … --once per request) vs ours (warm workers, pair racing; single for contrast), hello world",
+    [
+      'runtime', 'c', 'runs p/o', 'peers p50', 'ours p50', 'p50 peers/ours', 'peers p95', 'ours p95', 'peers runs/s', 'ours runs/s',
+      'runs/s ours/peers', 'single p50', 'single runs/s', 'errors p/o/s',
+    ],
     rows,
   );
 }
