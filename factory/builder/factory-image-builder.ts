@@ -181,13 +181,40 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
     let parentLocal = chain.root;
     let layer: LayerImage | undefined;
     let built = false;
+    // Each image is pushed while the next one builds; all pushes are awaited before answering.
+    const pushes: Array<Promise<string | null>> = [];
     for (const render of chain.layers) {
-      layer = await this.ensureLayer(render(parentLocal), parentId, { push, onProgress, signal: options.signal });
+      layer = await this.ensureLayer(render(parentLocal), parentId, { push: false, onProgress, signal: options.signal });
+      if (push) {
+        const pushing = this.pushLayer(layer, onProgress, options.signal);
+        // A failing push is reported below, not as an unhandled rejection while the next image builds.
+        pushing.catch(() => undefined);
+        pushes.push(pushing);
+      }
       built ||= layer.built;
       parentId = layer.imageId;
       parentLocal = layer.local;
     }
-    return this.builtImage(chain, layer as LayerImage, !built);
+    const final = layer as LayerImage;
+    if (push) {
+      const digests = await Promise.all(pushes);
+      final.digest = digests[digests.length - 1] ?? null;
+    }
+    return this.builtImage(chain, final, !built);
+  }
+
+  /** Pushes one image unless the registry already has its tag (single-flight per reference). */
+  private async pushLayer(
+    layer: LayerImage,
+    onProgress: ((progress: BuildProgress) => void) | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<string | null> {
+    const digest = await detachable(
+      this.pushes.run(layer.reference, onProgress, (emit) => this.publish(layer.rendered, layer.tag, layer.reference, emit)),
+      signal,
+    );
+    if (digest !== null) this.digests.set(layer.reference, digest);
+    return digest;
   }
 
   private builtImage(chain: Chain, layer: LayerImage, cached: boolean): BuiltImage {
@@ -214,17 +241,13 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
       this.images.run(reference, options.onProgress, (emit) => this.obtain(rendered, tag, local, reference, emit)),
       options.signal,
     );
-    let digest = obtained.digest ?? this.digests.get(reference) ?? null;
+    const layer: LayerImage = { rendered, tag, local, reference, imageId: obtained.imageId, digest: obtained.digest, built: obtained.built };
     if (options.push) {
-      digest = await detachable(
-        this.pushes.run(reference, options.onProgress, (emit) => this.publish(rendered, tag, reference, emit)),
-        options.signal,
-      );
-    } else if (digest === null) {
-      digest = await this.registryDigest(rendered.repository, tag).catch(() => null);
+      layer.digest = await this.pushLayer(layer, options.onProgress, options.signal);
+    } else if (layer.digest === null) {
+      layer.digest = this.digests.get(reference) ?? (await this.registryDigest(rendered.repository, tag).catch(() => null));
     }
-    if (digest !== null) this.digests.set(reference, digest);
-    return { rendered, tag, local, reference, imageId: obtained.imageId, digest, built: obtained.built };
+    return layer;
   }
 
   /** Makes `local` and `reference` exist on the engine: already there, pulled, or built. */
@@ -304,7 +327,8 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
     emit: (progress: BuildProgress) => void,
   ): Promise<string | null> {
     const stage = rendered.layer;
-    const known = this.digests.get(reference) ?? (await this.registryDigest(rendered.repository, tag));
+    // Asked every time (a HEAD costs a few ms): a registry that was emptied gets its images back.
+    const known = await this.registryDigest(rendered.repository, tag);
     if (known !== null) return known;
     emit({ stage, step: 0, total: 0, message: `pushing ${reference}` });
     const pushed = await this.engine.pushImage(reference, this.options.auth, {

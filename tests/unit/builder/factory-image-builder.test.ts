@@ -73,6 +73,16 @@ describe('FactoryImageBuilder', () => {
     expect(second).toEqual({ ...first, cached: true });
   });
 
+  test('an image missing from the registry (emptied, or built with --no-push) is pushed on the next request', async () => {
+    const { engine, registry, builder } = setUp();
+    const first = await builder.ensureImage({ runtime: 'python@3.11', libraries: [] });
+    registry.manifests.clear();
+    const pushes = engine.pushes.length;
+    const again = await builder.ensureImage({ runtime: 'python@3.11', libraries: [] });
+    expect(engine.pushes.length).toBe(pushes + 2);
+    expect(again).toEqual({ ...first, cached: true });
+  });
+
   test('concurrent requests for the same spec build each image once and all get it', async () => {
     const { engine, builder } = setUp();
     engine.buildDelayMs = 30;
