@@ -101,6 +101,7 @@ export function loadDefinition(folder: string, shown: string = path.basename(fol
     aliases: yaml.aliases,
     main: yaml.main,
     compiled: yaml.compiled,
+    prewarm: yaml.prewarm ?? false,
     libraries: yaml.libraries,
     versions: yaml.versions.map((entry) => ({ ...entry })),
     smoke: yaml.smoke,

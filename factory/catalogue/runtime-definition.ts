@@ -52,6 +52,11 @@ export interface RuntimeDefinition {
   main: string;
   /** True when runtime.sh has a `compile` step (c, cpp, go, java, rust). */
   compiled: boolean;
+  /**
+   * True when runtime.sh has a `prewarm` step: the worker starts the interpreter before a request
+   * arrives and hands it the program on fd 3 (docs/proxy-contract.md). Interpreted languages only.
+   */
+  prewarm?: boolean;
   /** Library ecosystem for exercise images; `apt` is accepted by every runtime in addition. */
   libraries: LibraryInstaller;
   /** Newest first. */

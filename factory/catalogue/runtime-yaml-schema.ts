@@ -36,6 +36,7 @@ export const runtimeYamlSchema: JSONSchemaType<RuntimeYaml> = {
     },
     main: { type: 'string', pattern: FILE_NAME_PATTERN, maxLength: 64 },
     compiled: { type: 'boolean' },
+    prewarm: { type: 'boolean', nullable: true },
     libraries: { type: 'string', enum: [...LIBRARY_INSTALLERS] },
     versions: {
       type: 'array',

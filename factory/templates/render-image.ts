@@ -129,6 +129,8 @@ export function renderRuntime(input: RuntimeInput): RenderedImage {
     baseImage: input.baseImage,
     packages: runtime.entry.packages,
     prepare: runtime.entry.prepare ?? [],
+    compiled: runtime.definition.compiled,
+    prewarm: runtime.definition.prewarm === true,
     labels: runtimeLabels(runtime, 'runtime'),
   });
   return {
@@ -159,6 +161,8 @@ export function renderUpstreamRuntime(input: UpstreamRuntimeInput): RenderedImag
     buildPackages: ['gcc', 'libc6-dev'],
     basePackages: ['tini', 'ca-certificates'],
     prepare: runtime.entry.prepare ?? [],
+    compiled: runtime.definition.compiled,
+    prewarm: runtime.definition.prewarm === true,
     entrypoint: ENTRYPOINT,
     command: DEFAULT_COMMAND,
     labels: labels({

@@ -4,5 +4,19 @@ set -eu
 case "${1:-}" in
   compile) exit 0 ;;
   run) shift; exec node "$CODERING_MAIN" "$@" ;;
+  prewarm)
+    # Node starts before the request and waits on fd 3 for `main NUL args…` (docs/proxy-contract.md);
+    # runMain then loads the program as `node main.js args…` does (require.main, argv, ESM or not).
+    exec node -e '
+const fs = require("fs");
+const path = require("path");
+const argv = fs.readFileSync(3, "utf8").split("\0");
+fs.closeSync(3);
+const main = path.resolve(argv[0]);
+process.argv = [process.argv[0], main, ...argv.slice(1)];
+process.env.CODERING_MAIN = argv[0];
+require("module").runMain(main);
+'
+    ;;
   *) echo "runtime.sh: unknown step '${1:-}'" >&2; exit 2 ;;
 esac
