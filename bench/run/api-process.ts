@@ -100,7 +100,10 @@ export class ApiProcess {
     if (!this.exited) {
       const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
       this.child.kill('SIGTERM');
-      await Promise.race([exited, sleep(STOP_WAIT_MS)]);
+      let timer: NodeJS.Timeout | undefined;
+      // a pending deadline would keep the bench alive after its work is done: cleared either way
+      await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)))]);
+      clearTimeout(timer);
       if (!this.exited) this.child.kill('SIGKILL');
     }
     const { stdout } = await docker(['ps', '-aq', ...this.workerFilters()]);
