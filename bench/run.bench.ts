@@ -1,7 +1,8 @@
 /**
  * `npm run bench:run`: what a run costs, side by side, in one process on one machine.
  *   1. the floor: the bare interpreter, started by a loop inside a hardened container of the image;
- *   2. ours end to end: sequential `POST /v1/run` against the real API, with and without a pause;
+ *   2. ours end to end: sequential `POST /v1/run` against the real API, with and without a pause
+ *      (1 and 2 are measured in interleaved rounds, so that both see the same machine load);
  *   3. the peers' model: a fresh hardened `docker run --once` per request, vs ours, at c = 1, 4, 16;
  *   4. pair vs hedged vs single: latency and CPU per run (workers' cgroups, the API process).
  * Tables on stdout; everything in `.data/bench/run-<timestamp>.json`. Every container the bench
