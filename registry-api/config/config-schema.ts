@@ -30,7 +30,7 @@ export const registryConfigSchema: JSONSchemaType<RegistryConfig> = {
   additionalProperties: false,
   required: [
     'host', 'port', 'platform', 'dataDir', 'logLevel', 'defaultRuntimes', 'poolSize', 'poolMaxTotal',
-    'queueMax', 'raceMode', 'retries', 'runMarginMs', 'acquireTimeoutMs', 'cancelGraceMs', 'hedge',
+    'queueMax', 'raceMode', 'pairMaxInFlight', 'retries', 'runMarginMs', 'acquireTimeoutMs', 'cancelGraceMs', 'hedge',
     'buildConcurrency', 'buildQueueMax', 'buildWaitMs', 'buildMaxAttempts', 'bodyLimitBytes', 'maxFiles',
     'maxFilesBytes', 'maxArgs', 'maxArgBytes', 'maxStdinBytes', 'maxLimits', 'defaultLimits', 'nuclio',
   ],
@@ -45,6 +45,7 @@ export const registryConfigSchema: JSONSchemaType<RegistryConfig> = {
     poolMaxTotal: positiveInt,
     queueMax: { type: 'integer', minimum: 0 },
     raceMode: { type: 'string', enum: ['pair', 'hedged', 'single'] },
+    pairMaxInFlight: { type: 'integer', minimum: 1, maximum: 1024 },
     retries: { type: 'integer', minimum: 0, maximum: 10 },
     runMarginMs: positiveInt,
     acquireTimeoutMs: positiveInt,

@@ -3,6 +3,7 @@
  * workers per runtime (one race), one build at a time.
  */
 
+import { availableParallelism } from 'node:os';
 import type { RegistryConfig } from './registry-config';
 
 const MiB = 1024 * 1024;
@@ -14,10 +15,13 @@ export const DEFAULT_CONFIG: RegistryConfig = {
   dataDir: '.data',
   logLevel: 'info',
   defaultRuntimes: ['python@latest', 'node@latest', 'php@latest'],
-  poolSize: 2,
-  poolMaxTotal: 8,
+  // three per runtime: a pair races on two while the third's prewarmed interpreter gets ready
+  poolSize: 3,
+  poolMaxTotal: 16,
   queueMax: 32,
   raceMode: 'pair',
+  // a pair costs two cores: beyond this many runs at once, a pair run is hedged instead
+  pairMaxInFlight: Math.max(1, Math.floor(availableParallelism() / 2)),
   retries: 2,
   runMarginMs: 3000,
   acquireTimeoutMs: 15_000,

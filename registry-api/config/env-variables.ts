@@ -33,6 +33,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'CODERING_POOL_MAX_TOTAL', pointer: '/poolMaxTotal', kind: 'integer' },
   { name: 'CODERING_QUEUE_MAX', pointer: '/queueMax', kind: 'integer' },
   { name: 'CODERING_RACE_MODE', pointer: '/raceMode', kind: 'string' },
+  { name: 'CODERING_PAIR_MAX_IN_FLIGHT', pointer: '/pairMaxInFlight', kind: 'integer' },
   { name: 'CODERING_RETRIES', pointer: '/retries', kind: 'integer' },
   { name: 'CODERING_RUN_MARGIN_MS', pointer: '/runMarginMs', kind: 'integer' },
   { name: 'CODERING_ACQUIRE_TIMEOUT_MS', pointer: '/acquireTimeoutMs', kind: 'integer' },

@@ -47,6 +47,11 @@ export interface RegistryConfig {
   /** Lease requests waiting per runtime before `queue_full`. */
   queueMax: number;
   raceMode: RaceMode;
+  /**
+   * Runs in flight above which a `pair` run is hedged instead: the second copy is free only while
+   * the machine has a spare core for it (Dean & Barroso's hedging without the overload).
+   */
+  pairMaxInFlight: number;
   /** Extra attempts after both workers of an attempt failed. */
   retries: number;
   /** Added to a run's wall (and compile) limit to bound how long we wait for a worker's answer. */

@@ -34,7 +34,8 @@ export interface RunResponse {
   compile?: { stdout: string; stderr: string; exitCode: number | null };
   timings: { queueMs: number; compileMs: number; runMs: number; totalMs: number };
   runtime: { id: string; image: string; digest: string | null };
-  race: { mode: RaceMode; workers: number; winner: 1 | 2; fallback: boolean; retries: number };
+  /** `mode` is what ran; `requested` what was asked (a pair is hedged when the machine is busy). */
+  race: { mode: RaceMode; requested: RaceMode; workers: number; winner: 1 | 2; fallback: boolean; retries: number };
 }
 
 export interface RunContext {
@@ -59,6 +60,8 @@ export interface ExecutorOptions {
 export class Executor {
   private readonly latencies: LatencyWindow;
   private readonly warmed = new Set<string>();
+  /** Runs between their first lease request and their answer, every runtime together. */
+  private inFlight = 0;
 
   constructor(private readonly options: ExecutorOptions) {
     this.latencies = new LatencyWindow(options.config.hedge);
@@ -67,7 +70,11 @@ export class Executor {
   async run(input: RunInput, context: RunContext): Promise<RunResponse> {
     const started = performance.now();
     const { config, images, metrics } = this.options;
-    const mode = input.mode ?? config.raceMode;
+    const requested = input.mode ?? config.raceMode;
+    // A pair's second copy is only free while a core is spare for it; past that, it would slow
+    // every run down (bench: node pair vs single on 2 cores), so the run is hedged instead.
+    const mode: RaceMode = requested === 'pair' && this.inFlight >= config.pairMaxInFlight ? 'hedged' : requested;
+    this.inFlight += 1;
     let runtimeId = 'unknown';
     try {
       // Everything that can be refused is checked before any build or lease.
@@ -121,6 +128,7 @@ export class Executor {
         runtimeId,
         digest: image.digest,
         mode,
+        requested,
         retries,
         totalMs: performance.now() - started,
       });
@@ -130,6 +138,8 @@ export class Executor {
       const status = isCoderingError(error) ? error.code : 'aborted_or_internal';
       metrics.runFinished(runtimeId, status, mode, performance.now() - started);
       throw error;
+    } finally {
+      this.inFlight -= 1;
     }
   }
 
@@ -146,7 +156,7 @@ export class Executor {
 
 function toResponse(
   outcome: AttemptResult,
-  extra: { runtimeId: string; digest: string | null; mode: RaceMode; retries: number; totalMs: number },
+  extra: { runtimeId: string; digest: string | null; mode: RaceMode; requested: RaceMode; retries: number; totalMs: number },
 ): RunResponse {
   const { result } = outcome;
   const response: RunResponse = {
@@ -166,6 +176,7 @@ function toResponse(
     runtime: { id: extra.runtimeId, image: outcome.image, digest: extra.digest },
     race: {
       mode: extra.mode,
+      requested: extra.requested,
       workers: outcome.workers,
       winner: outcome.winner,
       fallback: outcome.fallback,

@@ -200,6 +200,7 @@ export const runResponseSchema = {
       type: 'object',
       properties: {
         mode: { type: 'string' },
+        requested: { type: 'string' },
         workers: { type: 'integer' },
         winner: { type: 'integer', enum: [1, 2] },
         fallback: { type: 'boolean' },

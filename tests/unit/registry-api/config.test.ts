@@ -6,7 +6,8 @@ describe('loadConfig', () => {
     expect(config.port).toBe(8080);
     expect(config.host).toBe('127.0.0.1');
     expect(config.platform).toBe('local');
-    expect(config.poolSize).toBe(2);
+    expect(config.poolSize).toBe(3);
+    expect(config.pairMaxInFlight).toBeGreaterThanOrEqual(1);
     expect(config.raceMode).toBe('pair');
     expect(config.defaultRuntimes).toEqual(['python@latest', 'node@latest', 'php@latest']);
     expect(Object.isFrozen(config)).toBe(true);

@@ -24,7 +24,7 @@ describe('pair mode', () => {
     const { status, body } = await run();
     expect(status).toBe(200);
     expect(body.stdout).toBe('first\n');
-    expect(body.race).toEqual({ mode: 'pair', workers: 2, winner: 1, fallback: false, retries: 0 });
+    expect(body.race).toEqual({ mode: 'pair', requested: 'pair', workers: 2, winner: 1, fallback: false, retries: 0 });
     expect(body.runtime).toMatchObject({ id: 'python@3.13.5', digest: 'sha256:0123' });
     expect(t.platform.aborts).toEqual(['w2']);
     await waitUntil(allReleased);
@@ -260,5 +260,23 @@ describe('client disconnect', () => {
     await waitUntil(() => platform.leases.every((lease) => lease.released));
     expect(platform.aborts.sort()).toEqual(['w1', 'w2']);
     expect(platform.leases.map((lease) => lease.healthy)).toEqual([true, true]);
+  });
+});
+
+describe('pair when a core is spare, hedged when the machine is busy', () => {
+  beforeEach(async () => {
+    t = await makeTestApp({ overrides: { pairMaxInFlight: 1, hedge: { defaultDelayMs: 10_000, floorMs: 20, windowSize: 200, minSamples: 20 } } });
+  });
+
+  test('a pair run that arrives while another runs is hedged, and says so', async () => {
+    // the first run is slow, the second arrives while it is in flight
+    t.platform.script({ delayMs: 300, result: { stdout: 'slow\n' } }, { delayMs: 300, result: { stdout: 'slow\n' } }, { delayMs: 5, result: { stdout: 'second\n' } });
+    const first = run({ mode: 'pair' });
+    await waitUntil(() => t.platform.leases.length >= 2);
+    const second = await run({ mode: 'pair' });
+    expect(second.body.stdout).toBe('second\n');
+    expect(second.body.race).toMatchObject({ mode: 'hedged', requested: 'pair', workers: 1 });
+    const firstBody = (await first).body;
+    expect(firstBody.race).toMatchObject({ mode: 'pair', requested: 'pair', workers: 2 });
   });
 });
