@@ -37,7 +37,10 @@ export interface RenderedImage {
   dockerfile: string;
   /** Context files besides the Dockerfile. */
   files: ContextFile[];
-  /** Variables this image adds for programs (the Nuclio handler must set them itself). */
+  /**
+   * Variables this image and its parents set for the proxy and the program, beyond the base's PATH
+   * and LANG: Nuclio's shell runtime does not pass the image's ENV, so its handler sets them itself.
+   */
   env: EnvVar[];
   /** `python@3.11.2`, or null for a base image. */
   runtimeId: string | null;
@@ -108,6 +111,17 @@ function runtimeLabels(runtime: ResolvedRuntime, layer: Layer): EnvVar[] {
   });
 }
 
+/**
+ * What the runtime image's ENV tells the proxy (the proxy-switches partial renders the same):
+ * compile before run, keep an interpreter prewarmed.
+ */
+function proxySwitches(runtime: ResolvedRuntime): EnvVar[] {
+  const env: EnvVar[] = [];
+  if (runtime.definition.compiled) env.push({ name: 'CODERING_COMPILED', value: '1' });
+  if (runtime.definition.prewarm === true) env.push({ name: 'CODERING_PREWARM', value: '1' });
+  return env;
+}
+
 /** runtime.sh is executed by the proxy: mode 0755 (the classic builder has no COPY --chmod). */
 function runtimeScript(runtime: ResolvedRuntime): ContextFile {
   return { name: 'runtime.sh', content: runtime.definition.runtimeScript, mode: 0o755 };
@@ -140,7 +154,7 @@ export function renderRuntime(input: RuntimeInput): RenderedImage {
     parent: input.baseImage,
     dockerfile,
     files: [runtimeScript(runtime)],
-    env: [],
+    env: proxySwitches(runtime),
     runtimeId: runtime.id,
     libraries: [],
   };
@@ -177,7 +191,7 @@ export function renderUpstreamRuntime(input: UpstreamRuntimeInput): RenderedImag
     parent: upstream,
     dockerfile,
     files: [{ name: 'codering-proxy.c', content: input.proxySource }, runtimeScript(runtime)],
-    env: [],
+    env: proxySwitches(runtime),
     runtimeId: runtime.id,
     libraries: [],
   };
@@ -234,7 +248,7 @@ export function renderExercise(input: ExerciseInput): RenderedImage {
   }
   const canonical = libraries.map(formatLibrarySpec);
   const builder = own.length > 0;
-  const env = builder ? (LIBRARY_ENV[ecosystem] ?? []) : [];
+  const libraryEnv = builder ? (LIBRARY_ENV[ecosystem] ?? []) : [];
   const dockerfile = renderTemplate('exercise.Dockerfile', {
     runtimeId: runtime.id,
     librariesText: canonical.join(' '),
@@ -250,7 +264,7 @@ export function renderExercise(input: ExerciseInput): RenderedImage {
         : [],
     composer: ecosystem === 'composer' ? own.map((spec) => (spec.version ? `${spec.name}:${spec.version}` : spec.name)) : [],
     apt: byInstaller('apt').map((spec) => (spec.version ? `${spec.name}=${spec.version}` : spec.name)),
-    env,
+    env: libraryEnv,
     labels: labels({
       [LABELS.managed]: 'true',
       [LABELS.layer]: 'exercise',
@@ -265,7 +279,8 @@ export function renderExercise(input: ExerciseInput): RenderedImage {
     parent: input.runtimeImage,
     dockerfile,
     files: builder ? buildCertificateFiles(input.buildCertificates ?? []) : [],
-    env,
+    // The runtime's own variables are inherited from its image; the Nuclio handler needs them all.
+    env: [...proxySwitches(runtime), ...libraryEnv],
     runtimeId: runtime.id,
     libraries: canonical,
   };

@@ -119,6 +119,22 @@ describe('what every image is made of', () => {
     expect(image.dockerfile).toMatch(/^HEALTHCHECK /m);
   });
 
+  test('the env a Nuclio handler sets is every ENV the image chain declares beyond PATH and LANG', () => {
+    const declared = (dockerfile: string) =>
+      [...dockerfile.matchAll(/^ENV (.*)$/gm)].flatMap((m) => (m[1] ?? '').split(' ').map((pair) => pair.split('=')[0]));
+    const go = resolved(GO);
+    const runtime = renderRuntime({ runtime: go, baseImage: 'b' });
+    expect(runtime.env.map((e) => e.name)).toEqual(declared(runtime.dockerfile));
+    expect(runtime.env).toContainEqual({ name: 'CODERING_COMPILED', value: '1' });
+    const prewarmed = { ...python, definition: { ...python.definition, prewarm: true } };
+    const exercise = renderExercise({ runtime: prewarmed, runtimeImage: 'r', libraries: parseLibrarySpecs(python.definition, ['requests']) });
+    const finalStage = exercise.dockerfile.split(/^FROM /m).pop() as string;
+    const inherited = renderRuntime({ runtime: prewarmed, baseImage: 'b' }).env.map((e) => e.name);
+    expect(exercise.env.map((e) => e.name)).toEqual([...inherited, ...declared(finalStage)]);
+    const handler = String(renderNuclio({ image: { ...exercise, reference: 'x' } }).files[0]?.content);
+    for (const name of ['CODERING_PREWARM', 'PYTHONPATH']) expect(handler).toContain(`export ${name}`);
+  });
+
   test('an exercise installs the ecosystem in a builder stage and copies only the result', () => {
     const { dockerfile, env } = renderExercise({
       runtime: node,
@@ -134,7 +150,7 @@ describe('what every image is made of', () => {
     expect(stages[0]!.indexOf('apt-get install')).toBeLessThan(stages[0]!.indexOf('npm install'));
     expect(stages[1]).toContain('COPY --from=libs /opt/codering/lib /opt/codering/lib');
     expect(stages[1]).not.toContain('npm install');
-    expect(env).toEqual([{ name: 'NODE_PATH', value: '/opt/codering/lib/node/node_modules' }]);
+    expect(env).toEqual([...renderRuntime({ runtime: node, baseImage: 'b' }).env, { name: 'NODE_PATH', value: '/opt/codering/lib/node/node_modules' }]);
   });
 
   test('apt-only libraries need no builder stage', () => {

@@ -34,6 +34,7 @@ export const NODE = definition({
   aliases: ['js'],
   main: 'main.js',
   libraries: 'npm',
+  prewarm: true,
   versions: [
     { version: '18.20.4', suite: 'bookworm', packages: ['nodejs'], libraryPackages: ['npm'], upstreamImage: 'node:18-bookworm-slim' },
   ],

@@ -4,6 +4,8 @@
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LANG=C.UTF-8
 export PATH LANG
+CODERING_PREWARM=1
+export CODERING_PREWARM
 NODE_PATH=/opt/codering/lib/node/node_modules
 export NODE_PATH
 exec /opt/codering/bin/codering-proxy --once

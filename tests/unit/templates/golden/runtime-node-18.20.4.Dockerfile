@@ -15,4 +15,6 @@ RUN want=18.20.4 seen=''; \
       seen="$seen $package=$found"; \
     done; \
     echo "codering: the catalogue says node $want, but Debian bookworm installed:$seen" >&2; exit 1
+# The proxy keeps an interpreter started between requests, waiting for the program on fd 3.
+ENV CODERING_PREWARM=1
 LABEL org.codering.managed="true" org.codering.layer="runtime" org.codering.suite="bookworm" org.codering.runtime="node@18.20.4" org.codering.language="node" org.codering.version="18.20.4"
