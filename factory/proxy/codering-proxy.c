@@ -796,7 +796,8 @@ static void run_phase(const request_t *r, const char *phase, long wall_ms, phase
   start = now_ms();
   pid = fork();
   if (pid < 0) die_internal("fork: %s", strerror(errno));
-  if (pid == 0) exec_program(argv, env, stdin_fd, po[1], pe[1], -1, r->cpu_ms, r->file_bytes);
+  /* a compiler's output is ours to allow, not the program's: only the tmpfs bounds it */
+  if (pid == 0) exec_program(argv, env, stdin_fd, po[1], pe[1], -1, is_run ? r->cpu_ms : r->compile_wall_ms, is_run ? r->file_bytes : 0);
   free(env);
   close(po[1]);
   close(pe[1]);
