@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
-import { withEngineDeadline } from './engine-deadline';
+import { withTimeout } from '../../../factory/engine';
 import type { ContainerEngine, ManagedContainer, WorkerStreams } from './container-engine';
 
 export interface DockerContainerEngineOptions {
@@ -23,19 +23,19 @@ export class DockerContainerEngine implements ContainerEngine {
   }
 
   async ping(): Promise<void> {
-    await withEngineDeadline('ping', this.timeoutMs, (abortSignal) =>
+    await withTimeout({ what: 'ping', timeoutMs: this.timeoutMs }, (abortSignal) =>
       // @types/dockerode lags dockerode 5, whose ping takes options with an abortSignal
       (this.docker.ping as unknown as (opts: { abortSignal: AbortSignal }) => Promise<unknown>).call(this.docker, { abortSignal }),
     );
   }
 
   async startAttached(spec: Record<string, unknown>): Promise<{ id: string; streams: WorkerStreams }> {
-    const container = await withEngineDeadline('create container', this.timeoutMs, (abortSignal) =>
+    const container = await withTimeout({ what: 'create container', timeoutMs: this.timeoutMs }, (abortSignal) =>
       this.docker.createContainer({ ...(spec as Docker.ContainerCreateOptions), abortSignal } as Docker.ContainerCreateOptions),
     );
     try {
       // attach before start, so that no byte of output is lost; hijack for a real duplex (FACTS.md)
-      const raw = (await withEngineDeadline('attach', this.timeoutMs, () =>
+      const raw = (await withTimeout({ what: 'attach', timeoutMs: this.timeoutMs }, () =>
         container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }),
       )) as Duplex;
       const stdout = new PassThrough();
@@ -49,7 +49,7 @@ export class DockerContainerEngine implements ContainerEngine {
       raw.on('end', end);
       raw.on('close', end);
       raw.on('error', end);
-      await withEngineDeadline('start container', this.timeoutMs, (abortSignal) => container.start({ abortSignal }));
+      await withTimeout({ what: 'start container', timeoutMs: this.timeoutMs }, (abortSignal) => container.start({ abortSignal }));
       return {
         id: container.id,
         streams: {
@@ -70,21 +70,20 @@ export class DockerContainerEngine implements ContainerEngine {
 
   async destroy(id: string): Promise<void> {
     try {
-      await withEngineDeadline('remove container', this.timeoutMs, (abortSignal) =>
+      await withTimeout({ what: 'remove container', timeoutMs: this.timeoutMs }, (abortSignal) =>
         this.docker.getContainer(id).remove({ force: true, v: true, abortSignal }),
       );
     } catch (error) {
-      const cause = (error as { cause?: unknown }).cause;
-      if (isNotFound(cause) || isNotFound(error)) return;
+      if (isNotFound(error)) return;
       // "removal already in progress" is a success for us
-      if (/already in progress/.test(String((cause as Error | undefined)?.message))) return;
+      if (/already in progress/.test(String((error as Error).message))) return;
       throw error;
     }
   }
 
   async list(labels: Record<string, string>): Promise<ManagedContainer[]> {
     const filters = { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
-    const found = await withEngineDeadline('list containers', this.timeoutMs, (abortSignal) =>
+    const found = await withTimeout({ what: 'list containers', timeoutMs: this.timeoutMs }, (abortSignal) =>
       this.docker.listContainers({ all: true, filters, abortSignal }),
     );
     return found.map((c) => ({ id: c.Id, labels: c.Labels ?? {}, state: c.State }));
@@ -92,10 +91,10 @@ export class DockerContainerEngine implements ContainerEngine {
 
   async imageExists(reference: string): Promise<boolean> {
     try {
-      await withEngineDeadline('inspect image', this.timeoutMs, (abortSignal) => this.docker.getImage(reference).inspect({ abortSignal } as Docker.ImageInspectOptions));
+      await withTimeout({ what: 'inspect image', timeoutMs: this.timeoutMs }, (abortSignal) => this.docker.getImage(reference).inspect({ abortSignal } as Docker.ImageInspectOptions));
       return true;
     } catch (error) {
-      if (isNotFound((error as { cause?: unknown }).cause)) return false;
+      if (isNotFound(error)) return false;
       throw error;
     }
   }

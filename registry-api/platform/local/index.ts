@@ -6,6 +6,5 @@ export { LocalWorker } from './local-worker';
 export { WarmPool } from './warm-pool';
 export { WorkerBudget } from './worker-budget';
 export { reapOrphanWorkers } from './orphan-reaper';
-export { withEngineDeadline } from './engine-deadline';
 export { DEFAULT_HARDENING, workerContainerSpec } from './worker-container-spec';
 export type { WorkerHardening } from './worker-container-spec';
