@@ -678,13 +678,16 @@ static void exec_program(char **argv, char **env, int in_fd, int out_fd, int err
 typedef struct {
   pid_t pid;
   int ctl, in, out, err;
+  /* the rlimits it was started with: only we could change them, and we lack CAP_SYS_RESOURCE */
+  long cpu_s;
+  long long file_bytes;
 } prewarmed_t;
 
 static prewarmed_t warm;
 static int prewarm_enabled;
-
-#define PREWARM_CPU_MS 60000
-#define PREWARM_FILE_BYTES (64LL * 1024 * 1024)
+/* the next interpreter is started with the last request's limits: most requests use the defaults */
+static long next_cpu_ms = 5000;
+static long long next_file_bytes = 16LL * 1024 * 1024;
 
 static void start_prewarm(void) {
   if (!prewarm_enabled || warm.pid > 0) return;
@@ -702,27 +705,44 @@ static void start_prewarm(void) {
     free(env);
     return;
   }
-  if (pid == 0) exec_program(argv, env, in_p[0], po[1], pe[1], ctl[0], PREWARM_CPU_MS, PREWARM_FILE_BYTES);
+  if (pid == 0) exec_program(argv, env, in_p[0], po[1], pe[1], ctl[0], next_cpu_ms, next_file_bytes);
   free(env);
   close(ctl[0]);
   close(in_p[0]);
   close(po[1]);
   close(pe[1]);
-  warm = (prewarmed_t){.pid = pid, .ctl = ctl[1], .in = in_p[1], .out = po[0], .err = pe[0]};
+  warm = (prewarmed_t){.pid = pid, .ctl = ctl[1], .in = in_p[1], .out = po[0], .err = pe[0],
+                       .cpu_s = (next_cpu_ms + 999) / 1000, .file_bytes = next_file_bytes};
 }
 
-/* Takes the prewarmed interpreter if it is still waiting; disables prewarm if it died idle. */
-static int take_prewarmed(prewarmed_t *taken) {
+static void close_prewarmed(prewarmed_t *p) {
+  close(p->ctl);
+  close(p->in);
+  close(p->out);
+  close(p->err);
+}
+
+/*
+ * Takes the prewarmed interpreter if it is still waiting and was started with this request's
+ * limits; one with other limits is ended (the request starts cold). Disables prewarm if the
+ * interpreter died idle: its runtime.sh can't prewarm.
+ */
+static int take_prewarmed(const request_t *r, prewarmed_t *taken) {
+  next_cpu_ms = r->cpu_ms;
+  next_file_bytes = r->file_bytes;
   if (warm.pid <= 0) return 0;
   *taken = warm;
   warm.pid = 0;
-  if (waitpid(taken->pid, NULL, WNOHANG) == 0) return 1;
-  log_err("prewarm: the interpreter ended before any request: prewarm disabled");
-  prewarm_enabled = 0;
-  close(taken->ctl);
-  close(taken->in);
-  close(taken->out);
-  close(taken->err);
+  if (waitpid(taken->pid, NULL, WNOHANG) != 0) {
+    log_err("prewarm: the interpreter ended before any request: prewarm disabled");
+    prewarm_enabled = 0;
+    close_prewarmed(taken);
+    return 0;
+  }
+  if (taken->cpu_s == (r->cpu_ms + 999) / 1000 && taken->file_bytes == r->file_bytes) return 1;
+  kill(taken->pid, SIGKILL);
+  waitpid(taken->pid, NULL, 0);
+  close_prewarmed(taken);
   return 0;
 }
 
@@ -738,7 +758,7 @@ static void run_phase(const request_t *r, const char *phase, long wall_ms, phase
   /* stdin for a prewarmed interpreter is a pipe we feed from the poll loop */
   int stdin_writer = -1;
   size_t stdin_sent = 0;
-  if (is_run && take_prewarmed(&pw)) {
+  if (is_run && take_prewarmed(r, &pw)) {
     size_t len = strlen(r->main_file) + 1;
     for (int i = 0; i < r->nargs; i++) len += strlen(r->args[i]) + 1;
     char *msg = xmalloc(len);
