@@ -12,3 +12,5 @@ export { createImageBuilder, createImageEngine, createRegistryClient, registryAu
 export type { CreateImageBuilderOptions } from './create-image-builder';
 export { BuildLog, removeBuildLeftovers } from './build-log';
 export { Semaphore, SingleFlight } from './single-flight';
+export { pruneStaleImages } from './stale-image-pruner';
+export type { PruneReport } from './stale-image-pruner';

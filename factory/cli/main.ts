@@ -12,7 +12,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CoderingError, isCoderingError } from '../../errors';
-import { createImageBuilder, createRegistryClient, type FactoryImageBuilder, type PlannedImage } from '../builder';
+import {
+  createImageBuilder,
+  createImageEngine,
+  createRegistryClient,
+  pruneStaleImages,
+  type FactoryImageBuilder,
+  type PlannedImage,
+} from '../builder';
 import { loadCatalogue } from '../catalogue';
 import { factoryConfig } from '../factory-config';
 import { resolveRuntime } from '../resolve';
@@ -157,6 +164,17 @@ export function createProgram(io: Io = { out: (t) => process.stdout.write(t), er
         display.stop(false);
         throw error;
       }
+    });
+
+  program
+    .command('prune')
+    .description('remove older images the factory built (newest kept per base, runtime, exercise)')
+    .option('--dry-run', 'only list what would be removed')
+    .action(async (options: { dryRun?: boolean }) => {
+      const report = await pruneStaleImages(createImageEngine(), { dryRun: options.dryRun === true });
+      for (const tag of report.removed) io.out(`${options.dryRun ? 'would remove' : 'removed'} ${tag}\n`);
+      for (const tag of report.inUse) io.out(`kept (in use) ${tag}\n`);
+      io.out(`${report.removed.length} ${options.dryRun ? 'to remove' : 'removed'}, ${report.kept} current images kept\n`);
     });
 
   program
