@@ -3,7 +3,7 @@
  * the real local platform with warm hardened workers, the real SQLite file, over a real socket.
  */
 
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -13,24 +13,19 @@ import { buildApp } from '../../../registry-api/app';
 import { loadConfig } from '../../../registry-api/config';
 import { JobStore } from '../../../registry-api/jobs';
 import { RegistryMetrics } from '../../../registry-api/metrics';
+import { createLocalPlatform } from '../../../registry-api/platform/local';
 import type { Platform } from '../../../registry-api/platform/platform';
 
 // The same ES-module stand-ins as the unit tier (see tests/unit/registry-api/fakes/test-app.ts).
 jest.mock('content-disposition', () => ({ create: () => 'attachment', parse: () => ({ type: 'attachment' }) }));
 
-const LOCAL_PLATFORM = path.resolve(__dirname, '../../../registry-api/platform/local/index.ts');
-const available = existsSync(LOCAL_PLATFORM);
-if (!available) {
-  console.warn('skipping the registry API on the local platform: registry-api/platform/local/index.ts does not exist yet');
-}
-const describeLocal = available ? describe : describe.skip;
 
 /** A runtime whose image this machine builds in a few minutes at worst (bookworm root, cached after). */
 const RUNTIME = 'python@3.11';
 
 jest.setTimeout(15 * 60_000);
 
-describeLocal('registry API on the local platform', () => {
+describe('registry API on the local platform', () => {
   let app: FastifyInstance;
   let platform: Platform;
   let store: JobStore;
@@ -38,9 +33,6 @@ describeLocal('registry API on the local platform', () => {
   let base: string;
 
   beforeAll(async () => {
-    // Loaded only when present, so that this file compiles and skips before the platform lands.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { createLocalPlatform } = require(LOCAL_PLATFORM) as typeof import('../../../registry-api/platform/local');
     dataDir = mkdtempSync(path.join(tmpdir(), 'codering-api-local-'));
     const config = loadConfig({}, { logLevel: 'silent', dataDir, poolSize: 2, buildWaitMs: 14 * 60_000 });
     const catalogue = loadCatalogue();
