@@ -33,6 +33,8 @@ export interface RunResponse {
   stderrTruncated: boolean;
   compile?: { stdout: string; stderr: string; exitCode: number | null };
   timings: { queueMs: number; compileMs: number; runMs: number; totalMs: number };
+  /** What the program itself used, as Judge0 reports time and memory. */
+  usage: { cpuMs: number; memoryBytes: number };
   runtime: { id: string; image: string; digest: string | null };
   /** `mode` is what ran; `requested` what was asked (a pair is hedged when the machine is busy). */
   race: { mode: RaceMode; requested: RaceMode; workers: number; winner: 1 | 2; fallback: boolean; retries: number };
@@ -173,6 +175,7 @@ function toResponse(
       runMs: result.wallMs,
       totalMs: Math.round(extra.totalMs),
     },
+    usage: { cpuMs: result.cpuMs, memoryBytes: result.memoryBytes },
     runtime: { id: extra.runtimeId, image: outcome.image, digest: extra.digest },
     race: {
       mode: extra.mode,

@@ -192,6 +192,11 @@ export const runResponseSchema = {
         totalMs: { type: 'number' },
       },
     },
+    usage: {
+      type: 'object',
+      description: "The program's own CPU time and peak resident memory (the run step, not the compiler)",
+      properties: { cpuMs: { type: 'number' }, memoryBytes: { type: 'number' } },
+    },
     runtime: {
       type: 'object',
       properties: { id: { type: 'string' }, image: { type: 'string' }, digest: { type: ['string', 'null'] } },

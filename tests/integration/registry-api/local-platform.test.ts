@@ -77,6 +77,8 @@ describe('registry API on the local platform', () => {
     const { status, body } = await run({ files: [{ name: 'main.py', content: 'print("hello, world")' }] });
     expect(status).toBe(200);
     expect(body).toMatchObject({ status: 'ok', stdout: 'hello, world\n', exitCode: 0 });
+    expect(body.usage.cpuMs).toBeGreaterThanOrEqual(0);
+    expect(body.usage.memoryBytes).toBeGreaterThan(1024 * 1024);
     expect(body.runtime.id).toBe('python@3.11.2');
     expect(body.race.mode).toBe('pair');
     expect(body.timings.totalMs).toBeGreaterThan(0);

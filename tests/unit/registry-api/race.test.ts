@@ -26,6 +26,7 @@ describe('pair mode', () => {
     expect(body.stdout).toBe('first\n');
     expect(body.race).toEqual({ mode: 'pair', requested: 'pair', workers: 2, winner: 1, fallback: false, retries: 0 });
     expect(body.runtime).toMatchObject({ id: 'python@3.13.5', digest: 'sha256:0123' });
+    expect(body.usage).toEqual({ cpuMs: 10, memoryBytes: 1024 });
     expect(t.platform.aborts).toEqual(['w2']);
     await waitUntil(allReleased);
     expect(t.platform.leases.map((lease) => lease.healthy)).toEqual([true, true]);
