@@ -11,7 +11,6 @@
 import { loadCatalogue, type RuntimeDefinition } from '../../../factory/catalogue';
 import { startLiveApi, type LiveApi, type RunBody } from '../support/live-api';
 
-jest.mock('content-disposition', () => ({ create: () => 'attachment', parse: () => ({ type: 'attachment' }) }));
 // The first run builds every image not built yet, one after the other (java, go and rust take
 // minutes each on a 2-core machine); later runs find them cached.
 jest.setTimeout(90 * 60_000);

@@ -6,7 +6,6 @@
 import Docker from 'dockerode';
 import { startLiveApi, type LiveApi } from '../support/live-api';
 
-jest.mock('content-disposition', () => ({ create: () => 'attachment', parse: () => ({ type: 'attachment' }) }));
 jest.setTimeout(10 * 60_000);
 
 const RUNTIME = 'python@3.11';

@@ -16,8 +16,6 @@ import { RegistryMetrics } from '../../../registry-api/metrics';
 import { createLocalPlatform } from '../../../registry-api/platform/local';
 import type { Platform } from '../../../registry-api/platform/platform';
 
-// The same ES-module stand-ins as the unit tier (see tests/unit/registry-api/fakes/test-app.ts).
-jest.mock('content-disposition', () => ({ create: () => 'attachment', parse: () => ({ type: 'attachment' }) }));
 
 
 /** A runtime whose image this machine builds in a few minutes at worst (bookworm root, cached after). */

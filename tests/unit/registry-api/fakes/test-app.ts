@@ -1,16 +1,5 @@
 /** An app on fakes, with a real SQLite file in a temporary folder. */
 
-// Two dependencies are ES modules that Node ≥ 20.19 requires fine but jest's CommonJS runtime cannot
-// parse: content-disposition (@fastify/static, for downloads) and cookie (light-my-request, for the
-// `cookies` option of inject). These tests use neither feature, so stand-ins are enough.
-jest.mock('content-disposition', () => ({ create: () => 'attachment', parse: () => ({ type: 'attachment' }) }));
-jest.mock('cookie', () => ({
-  stringifySetCookie: (name: string, value: string) => `${name}=${value}`,
-  parseCookie: () => ({}),
-  parse: () => ({}),
-  serialize: (name: string, value: string) => `${name}=${value}`,
-}));
-
 import type { FastifyInstance } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
