@@ -42,12 +42,14 @@ const KNOWN_HOST_CONFIG = new Set([
  * labels are not copied: a bench container must never look like a worker.
  */
 export function hardenedRunFlags(labels: Record<string, string>): string[] {
-  const spec = workerContainerSpec({ image: 'unused', name: 'unused', labels: {}, hardening: DEFAULT_HARDENING });
+  // uid 1000: the floor's shell loop runs as `--user 1000:1000`, and the workdir must be its own
+  const spec = workerContainerSpec({ image: 'unused', name: 'unused', labels: {}, sandboxUid: 1000, hardening: DEFAULT_HARDENING });
   const unknown = Object.keys(spec.HostConfig as object).filter((key) => !KNOWN_HOST_CONFIG.has(key));
   if (unknown.length > 0) {
     throw new Error(`the worker spec has host settings the bench cannot mirror yet: ${unknown.join(', ')}`);
   }
-  if (Array.isArray(spec.Env) && spec.Env.length > 0) throw new Error('the worker spec sets an environment the bench does not mirror');
+  const env = (spec.Env as string[] | undefined) ?? [];
+  if (env.some((entry) => !entry.startsWith('CODERING_'))) throw new Error('the worker spec sets an environment the bench does not mirror');
   const host = spec.HostConfig as WorkerHostConfig;
   if (host.Privileged) throw new Error('a privileged worker spec: refusing to mirror it');
   const flags = [
@@ -66,6 +68,7 @@ export function hardenedRunFlags(labels: Record<string, string>): string[] {
   for (const cap of host.CapAdd) flags.push('--cap-add', cap);
   for (const option of host.SecurityOpt) flags.push('--security-opt', option);
   for (const limit of host.Ulimits) flags.push('--ulimit', `${limit.Name}=${limit.Soft}:${limit.Hard}`);
+  for (const entry of env) flags.push('--env', entry);
   for (const [key, value] of Object.entries(labels)) flags.push('--label', `${key}=${value}`);
   return flags;
 }

@@ -645,7 +645,8 @@ static int drain(int fd, buffer_t *b, size_t *total, size_t cap, int *limited) {
 }
 
 /* In the child: the program's identity, limits and descriptors, then exec. Never returns. */
-static void exec_program(char **argv, char **env, int in_fd, int out_fd, int err_fd, int ctl_fd, long cpu_ms, long long file_bytes) {
+static void exec_program(char **argv, char **env, int in_fd, int out_fd, int err_fd, int ctl_fd, long cpu_ms, long long file_bytes,
+                         long processes) {
   setsid();
   /* dup2 onto itself keeps close-on-exec: move everything above the target range first */
   in_fd = fcntl(in_fd, F_DUPFD_CLOEXEC, 10);
@@ -663,6 +664,8 @@ static void exec_program(char **argv, char **env, int in_fd, int out_fd, int err
   set_limit(RLIMIT_CPU, (rlim_t)cpu_s, (rlim_t)cpu_s + 1);
   set_limit(RLIMIT_CORE, 0, 0);
   if (file_bytes > 0) set_limit(RLIMIT_FSIZE, (rlim_t)file_bytes, (rlim_t)file_bytes);
+  /* threads count too; the uid is this worker's own (see the base image), so the count is ours */
+  if (processes > 0 && we_are_root) set_limit(RLIMIT_NPROC, (rlim_t)processes, (rlim_t)processes);
   drop_to_sandbox();
   if (chdir(BOX_DIR) != 0) _exit(126);
   execve(argv[0], argv, env);
@@ -681,6 +684,7 @@ typedef struct {
   /* the rlimits it was started with: only we could change them, and we lack CAP_SYS_RESOURCE */
   long cpu_s;
   long long file_bytes;
+  long processes;
   int64_t boot_cpu_ms;
 } prewarmed_t;
 
@@ -689,6 +693,7 @@ static int prewarm_enabled;
 /* the next interpreter is started with the last request's limits: most requests use the defaults */
 static long next_cpu_ms = 5000;
 static long long next_file_bytes = 16LL * 1024 * 1024;
+static long next_processes = 0;
 
 static void start_prewarm(void) {
   if (!prewarm_enabled || warm.pid > 0) return;
@@ -706,14 +711,14 @@ static void start_prewarm(void) {
     free(env);
     return;
   }
-  if (pid == 0) exec_program(argv, env, in_p[0], po[1], pe[1], ctl[0], next_cpu_ms, next_file_bytes);
+  if (pid == 0) exec_program(argv, env, in_p[0], po[1], pe[1], ctl[0], next_cpu_ms, next_file_bytes, next_processes);
   free(env);
   close(ctl[0]);
   close(in_p[0]);
   close(po[1]);
   close(pe[1]);
   warm = (prewarmed_t){.pid = pid, .ctl = ctl[1], .in = in_p[1], .out = po[0], .err = pe[0],
-                       .cpu_s = (next_cpu_ms + 999) / 1000, .file_bytes = next_file_bytes};
+                       .cpu_s = (next_cpu_ms + 999) / 1000, .file_bytes = next_file_bytes, .processes = next_processes};
 }
 
 /* CPU time a process has used so far (clock-tick resolution), from /proc/<pid>/stat. */
@@ -748,6 +753,7 @@ static void close_prewarmed(prewarmed_t *p) {
 static int take_prewarmed(const request_t *r, prewarmed_t *taken) {
   next_cpu_ms = r->cpu_ms;
   next_file_bytes = r->file_bytes;
+  next_processes = r->processes;
   if (warm.pid <= 0) return 0;
   *taken = warm;
   warm.pid = 0;
@@ -757,7 +763,7 @@ static int take_prewarmed(const request_t *r, prewarmed_t *taken) {
     close_prewarmed(taken);
     return 0;
   }
-  if (taken->cpu_s == (r->cpu_ms + 999) / 1000 && taken->file_bytes == r->file_bytes) {
+  if (taken->cpu_s == (r->cpu_ms + 999) / 1000 && taken->file_bytes == r->file_bytes && taken->processes == r->processes) {
     /* the interpreter's own start is not the program's CPU time */
     taken->boot_cpu_ms = process_cpu_ms(taken->pid);
     return 1;
@@ -841,7 +847,9 @@ static void run_phase(const request_t *r, const char *phase, long wall_ms, phase
   pid = fork();
   if (pid < 0) die_internal("fork: %s", strerror(errno));
   /* a compiler's output is ours to allow, not the program's: only the tmpfs bounds it */
-  if (pid == 0) exec_program(argv, env, stdin_fd, po[1], pe[1], -1, is_run ? r->cpu_ms : r->compile_wall_ms, is_run ? r->file_bytes : 0);
+  if (pid == 0)
+    exec_program(argv, env, stdin_fd, po[1], pe[1], -1, is_run ? r->cpu_ms : r->compile_wall_ms, is_run ? r->file_bytes : 0,
+                 is_run ? r->processes : 0);
   free(env);
   close(po[1]);
   close(pe[1]);
@@ -1132,7 +1140,7 @@ int main(int argc, char **argv) {
   /* a program of the same uid must not be able to ptrace us or read our memory */
   prctl(PR_SET_DUMPABLE, 0);
   const char *uid = getenv("CODERING_SANDBOX_UID");
-  if (uid && *uid) sandbox_uid = sandbox_gid = (uid_t)atoi(uid);
+  if (uid && *uid) sandbox_uid = (uid_t)atoi(uid);
   we_are_root = geteuid() == 0;
   const char *prewarm = getenv("CODERING_PREWARM");
   prewarm_enabled = serve_mode && !once && prewarm && strcmp(prewarm, "1") == 0;

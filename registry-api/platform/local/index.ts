@@ -5,6 +5,7 @@ export type { ContainerEngine, ManagedContainer, WorkerStreams } from './contain
 export { LocalWorker } from './local-worker';
 export { WarmPool } from './warm-pool';
 export { WorkerBudget } from './worker-budget';
+export { SandboxUids, FIRST_SANDBOX_UID, SANDBOX_UID_COUNT } from './sandbox-uids';
 export { reapOrphanWorkers } from './orphan-reaper';
 export { DEFAULT_HARDENING, workerContainerSpec } from './worker-container-spec';
 export type { WorkerHardening } from './worker-container-spec';

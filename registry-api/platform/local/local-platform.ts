@@ -5,6 +5,7 @@ import type { ContainerEngine } from './container-engine';
 import { DockerContainerEngine } from './docker-container-engine';
 import { LocalWorker } from './local-worker';
 import { reapOrphanWorkers } from './orphan-reaper';
+import { SANDBOX_UID_COUNT, SandboxUids } from './sandbox-uids';
 import { WarmPool } from './warm-pool';
 import { WorkerBudget } from './worker-budget';
 import {
@@ -51,13 +52,15 @@ export class LocalPlatform implements Platform {
   private readonly budget: WorkerBudget;
   private readonly pools = new Map<string, WarmPool>();
   private readonly logger: PlatformLogger;
+  private readonly uids = new SandboxUids();
   private serial = 0;
   private closed = false;
 
   constructor(private readonly options: LocalPlatformOptions = {}) {
     this.engine = options.engine ?? new DockerContainerEngine();
     this.hardening = { ...DEFAULT_HARDENING, ...options.hardening };
-    this.budget = new WorkerBudget(options.maxWorkers ?? 16);
+    // every live worker needs a sandbox uid of its own
+    this.budget = new WorkerBudget(Math.min(options.maxWorkers ?? 16, SANDBOX_UID_COUNT));
     this.logger = options.logger ?? silent;
   }
 
@@ -108,7 +111,13 @@ export class LocalPlatform implements Platform {
         acquireTimeoutMs: this.options.acquireTimeoutMs ?? 30_000,
         budget: this.budget,
         spawn: () => this.spawn(image),
-        destroy: (worker) => this.engine.destroy(worker.id),
+        destroy: async (worker) => {
+          try {
+            await this.engine.destroy(worker.id);
+          } finally {
+            this.uids.give(worker.sandboxUid);
+          }
+        },
         onError: (message, error) => this.logger.warn({ err: error, image }, message),
       });
       this.pools.set(image, pool);
@@ -119,16 +128,25 @@ export class LocalPlatform implements Platform {
   private async spawn(image: string): Promise<LocalWorker> {
     this.serial += 1;
     const name = `codering-worker-${this.instanceId}-${this.serial}`;
+    const sandboxUid = this.uids.take();
     const spec = workerContainerSpec({
       image,
       name,
+      sandboxUid,
       hardening: this.hardening,
       labels: { [INSTANCE_LABEL]: this.instanceId, [OWNER_PID_LABEL]: String(process.pid), [IMAGE_LABEL]: image },
     });
     const started = Date.now();
-    const { id, streams } = await this.engine.startAttached(spec);
-    this.logger.info({ worker: id.slice(0, 12), image, ms: Date.now() - started }, 'worker started');
-    return new LocalWorker(id, image, streams, { graceMs: this.options.graceMs ?? 3_000, cancelGraceMs: 3_000 });
+    let attached: Awaited<ReturnType<ContainerEngine['startAttached']>>;
+    try {
+      attached = await this.engine.startAttached(spec);
+    } catch (error) {
+      this.uids.give(sandboxUid);
+      throw error;
+    }
+    const { id, streams } = attached;
+    this.logger.info({ worker: id.slice(0, 12), image, sandboxUid, ms: Date.now() - started }, 'worker started');
+    return new LocalWorker(id, image, streams, { graceMs: this.options.graceMs ?? 3_000, cancelGraceMs: 3_000 }, sandboxUid);
   }
 }
 

@@ -37,6 +37,8 @@ export class LocalWorker implements Worker {
     readonly image: string,
     private readonly streams: WorkerStreams,
     private readonly options: LocalWorkerOptions,
+    /** The uid its programs run as, given back to the platform when the worker goes. */
+    readonly sandboxUid = 1000,
   ) {
     this.frames = new ProxyFrameReader((json) => this.onFrame(json));
     streams.stdout.on('data', (chunk: Buffer) => {

@@ -35,6 +35,8 @@ export const DEFAULT_HARDENING: WorkerHardening = {
 export interface WorkerContainerOptions {
   image: string;
   name: string;
+  /** The uid this worker's programs run as (its own among live workers: see sandbox-uids.ts). */
+  sandboxUid: number;
   labels: Record<string, string>;
   hardening: WorkerHardening;
 }
@@ -47,8 +49,8 @@ export function workerContainerSpec(options: WorkerContainerOptions): Record<str
     name: options.name,
     Image: options.image,
     Cmd: ['--serve'],
-    // nothing of the host's environment: only what the image declares
-    Env: [],
+    // nothing of the host's environment: only what the image declares, and the worker's own uid
+    Env: [`CODERING_SANDBOX_UID=${options.sandboxUid}`],
     Labels: { ...options.labels, [MANAGED_LABEL]: 'true', [KIND_LABEL]: WORKER_KIND },
     // requests arrive on the attached stdin and results leave on stdout: no exec per request
     AttachStdin: true,
@@ -62,7 +64,7 @@ export function workerContainerSpec(options: WorkerContainerOptions): Record<str
       NetworkMode: 'none',
       ReadonlyRootfs: true,
       Tmpfs: {
-        '/box': `${tmpfs},uid=1000,gid=1000,mode=0755`,
+        '/box': `${tmpfs},uid=${options.sandboxUid},gid=1000,mode=0755`,
         '/tmp': `${tmpfs},mode=1777`,
       },
       ShmSize: 16 * 1024 * 1024,

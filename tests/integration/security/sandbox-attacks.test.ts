@@ -81,6 +81,29 @@ while True:
     expect(JSON.parse(after.stdout.replace(/'/g, '"')).length).toBeLessThanOrEqual(4);
   });
 
+  it('holds a program to its request\'s process limit, threads included', async () => {
+    const counted = await run(`
+import os, time
+children = 0
+for _ in range(100):
+    try:
+        pid = os.fork()
+    except OSError:
+        break
+    if pid == 0:
+        time.sleep(5)
+        os._exit(0)
+    children += 1
+print(children)
+`, { processes: 10 });
+    expect(counted.status).toBe('ok');
+    // the program itself is one of the ten
+    expect(Number(counted.stdout)).toBe(9);
+    // the next run starts with none of those processes counted against it
+    const next = await run('import os\npid = os.fork()\nif pid == 0:\n    os._exit(0)\nos.waitpid(pid, 0)\nprint("forked")', { processes: 2 });
+    expect(next.stdout).toBe('forked\n');
+  });
+
   it('contains a memory bomb as memory_limit and keeps the worker', async () => {
     const bomb = await run('blocks = []\nwhile True:\n    blocks.append(bytearray(16 * 1024 * 1024))');
     expect(bomb.status).toBe('memory_limit');
@@ -186,7 +209,11 @@ except PermissionError:
 print('CODERING_TEST_HOST_SECRET' in os.environ)
 `);
     const lines = probe.stdout.trim().split('\n');
-    expect(lines[0]).toBe('1000 1000 0000000000000000 1');
+    const [uid, gid, capabilities, noNewPrivileges] = lines[0]!.split(' ');
+    // a uid of the worker's own, from the base image's sandbox range, never root
+    expect(Number(uid)).toBeGreaterThanOrEqual(60_000);
+    expect(Number(uid)).toBeLessThan(60_064);
+    expect([gid, capabilities, noNewPrivileges]).toEqual(['1000', '0000000000000000', '1']);
     expect(lines.slice(1, 4)).toEqual(['/etc/passwd refused', '/opt/codering/runtime.sh refused', '/usr/bin/hack refused']);
     expect(lines[4]).toBe('init refused');
     expect(lines[5]).toBe('False');

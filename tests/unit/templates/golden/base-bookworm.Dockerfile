@@ -16,8 +16,16 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tini ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 # The sandbox user runs the student's program; /box is its home and the workdir (a tmpfs at run time).
+# Each warm worker of a machine runs its programs under a uid of its own (60000-60063, all in group
+# sandbox), so that a per-request process limit (RLIMIT_NPROC counts a uid's processes host-wide)
+# is really per worker, and no two workers' programs ever share a uid. The range is one hosts leave
+# unused (Debian reserves it for packages, below systemd's dynamic users); uid 1000 is the default
+# for platforms that run one program per container (Nuclio).
 RUN groupadd --gid 1000 sandbox \
  && useradd --uid 1000 --gid 1000 --home-dir /box --no-create-home --shell /usr/sbin/nologin sandbox \
+ && for n in $(seq 0 63); do \
+      useradd --uid "$((60000 + n))" --gid 1000 --home-dir /box --no-create-home --shell /usr/sbin/nologin "sandbox$n"; \
+    done \
  && mkdir -p /box /opt/codering/bin \
  && chown 1000:1000 /box
 COPY --from=proxy-build /out/codering-proxy /opt/codering/bin/codering-proxy
