@@ -382,6 +382,9 @@ static const char *read_request(request_t *r, int *eof) {
 /* ---------- sandbox identity ---------- */
 
 static uid_t sandbox_uid = 1000;
+/* set when the platform gave us a uid of our own (CODERING_SANDBOX_UID): only then does a process
+   limit count this container's processes alone, since the kernel counts a uid host-wide */
+static int own_uid;
 static gid_t sandbox_gid = 1000;
 static int we_are_root;   /* we can switch uid and own the container: kill(-1) is ours to use */
 static int serve_mode;
@@ -665,7 +668,7 @@ static void exec_program(char **argv, char **env, int in_fd, int out_fd, int err
   set_limit(RLIMIT_CORE, 0, 0);
   if (file_bytes > 0) set_limit(RLIMIT_FSIZE, (rlim_t)file_bytes, (rlim_t)file_bytes);
   /* threads count too; the uid is this worker's own (see the base image), so the count is ours */
-  if (processes > 0 && we_are_root) set_limit(RLIMIT_NPROC, (rlim_t)processes, (rlim_t)processes);
+  if (processes > 0 && we_are_root && own_uid) set_limit(RLIMIT_NPROC, (rlim_t)processes, (rlim_t)processes);
   drop_to_sandbox();
   if (chdir(BOX_DIR) != 0) _exit(126);
   execve(argv[0], argv, env);
@@ -1140,7 +1143,10 @@ int main(int argc, char **argv) {
   /* a program of the same uid must not be able to ptrace us or read our memory */
   prctl(PR_SET_DUMPABLE, 0);
   const char *uid = getenv("CODERING_SANDBOX_UID");
-  if (uid && *uid) sandbox_uid = (uid_t)atoi(uid);
+  if (uid && *uid) {
+    sandbox_uid = (uid_t)atoi(uid);
+    own_uid = 1;
+  }
   we_are_root = geteuid() == 0;
   const char *prewarm = getenv("CODERING_PREWARM");
   prewarm_enabled = serve_mode && !once && prewarm && strcmp(prewarm, "1") == 0;
