@@ -90,7 +90,11 @@ async function main(): Promise<void> {
       modes,
     });
     console.log(`\n[${elapsed(since)}] report: ${path.relative(process.cwd(), file)}`);
-    if (errors.length > 0) process.exitCode = 1;
+    // The peers' model failing under load (a cold start per request on 2 cores) is a finding, not a
+    // broken bench; any error of ours or of the floor is.
+    const ownErrors = [...floor, ...ours, ...modes].some((row) => row.errors > 0) ||
+      concurrency.some((row) => row.contender !== 'peers' && row.errors > 0);
+    if (ownErrors) process.exitCode = 1;
   } finally {
     closeRunClient();
     await cleanups.runAll();
