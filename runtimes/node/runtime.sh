@@ -14,6 +14,8 @@ const argv = fs.readFileSync(3, "utf8").split("\0");
 fs.closeSync(3);
 const main = path.resolve(argv[0]);
 process.argv = [process.argv[0], main, ...argv.slice(1)];
+// child_process.fork and worker threads start from execArgv: not from this boot code
+process.execArgv.length = 0;
 process.env.CODERING_MAIN = argv[0];
 require("module").runMain(main);
 '

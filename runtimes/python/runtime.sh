@@ -21,6 +21,8 @@ def _codering_run():
     argv = b"".join(chunks).decode("utf-8", "surrogateescape").split("\0")
     main = os.path.abspath(argv[0])
     sys.argv[:] = argv
+    if hasattr(sys, "orig_argv"):
+        sys.orig_argv[:] = [sys.orig_argv[0]] + argv
     sys.path[0] = os.path.dirname(main)
     os.environ["CODERING_MAIN"] = argv[0]
     namespace = sys.modules["__main__"].__dict__
