@@ -15,10 +15,11 @@
  */
 
 import { CoderingError, isCoderingError } from '../../errors';
+import type { RaceMode } from '../config/registry-config';
 import type { Lease, Platform, ProxyResult, WorkerRequest } from '../platform/platform';
 import { AttemptFailed, RunAborted } from './race-errors';
 
-export type RaceMode = 'pair' | 'hedged' | 'single';
+export type { RaceMode };
 
 export interface AttemptOptions {
   mode: RaceMode;

@@ -1,4 +1,5 @@
 import { CoderingError } from '../../../errors';
+import { BoundedWaitQueue } from '../bounded-wait-queue';
 import type { Lease, PoolStats } from '../platform';
 import type { LocalWorker } from './local-worker';
 import type { WorkerBudget } from './worker-budget';
@@ -17,11 +18,6 @@ export interface WarmPoolOptions {
   onError(message: string, error: unknown): void;
 }
 
-interface Waiter {
-  resolve(lease: Lease): void;
-  reject(error: Error): void;
-}
-
 /**
  * Warm workers for one image. Healthy workers are reused (the proxy empties the box and kills every
  * leftover process between runs), broken ones are destroyed and replaced in the background, and
@@ -30,7 +26,7 @@ interface Waiter {
 export class WarmPool {
   private readonly idle: LocalWorker[] = [];
   private readonly busy = new Set<LocalWorker>();
-  private readonly waiters: Waiter[] = [];
+  private readonly waiters: BoundedWaitQueue<Lease>;
   private starting = 0;
   private target: number;
   private closed = false;
@@ -39,6 +35,14 @@ export class WarmPool {
 
   constructor(private readonly options: WarmPoolOptions) {
     this.target = options.size;
+    this.waiters = new BoundedWaitQueue<Lease>({
+      max: options.queueMax,
+      timeoutMs: options.acquireTimeoutMs,
+      full: (waiting) =>
+        new CoderingError('queue_full', `${waiting} runs are already waiting for ${options.image}`, { image: options.image, queueMax: options.queueMax }, { retryAfterSeconds: 1 }),
+      timedOut: () =>
+        new CoderingError('not_ready', `no worker for ${options.image} within ${options.acquireTimeoutMs} ms`, { image: options.image }, { retryAfterSeconds: 2 }),
+    });
   }
 
   get image(): string {
@@ -59,41 +63,9 @@ export class WarmPool {
     if (this.closed) return Promise.reject(new CoderingError('not_ready', 'the platform is shutting down', {}, { retryAfterSeconds: 5 }));
     const worker = this.takeIdle();
     if (worker) return Promise.resolve(this.lease(worker));
-    if (this.waiters.length >= this.options.queueMax) {
-      return Promise.reject(
-        new CoderingError('queue_full', `${this.waiters.length} runs are already waiting for ${this.options.image}`, { image: this.options.image, queueMax: this.options.queueMax }, { retryAfterSeconds: 1 }),
-      );
-    }
-    return new Promise<Lease>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        remove();
-        reject(new CoderingError('not_ready', `no worker for ${this.options.image} within ${this.options.acquireTimeoutMs} ms`, { image: this.options.image }, { retryAfterSeconds: 2 }));
-      }, this.options.acquireTimeoutMs);
-      const onAbort = (): void => {
-        remove();
-        reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
-      };
-      const waiter: Waiter = {
-        resolve: (lease) => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          resolve(lease);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      };
-      const remove = (): void => {
-        clearTimeout(timer);
-        const index = this.waiters.indexOf(waiter);
-        if (index >= 0) this.waiters.splice(index, 1);
-      };
-      this.waiters.push(waiter);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.replenish();
-    });
+    const waiting = this.waiters.wait(signal);
+    this.replenish();
+    return waiting;
   }
 
   stats(): PoolStats {
@@ -103,7 +75,7 @@ export class WarmPool {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
-    for (const waiter of this.waiters.splice(0)) waiter.reject(new CoderingError('not_ready', 'the platform is shutting down'));
+    this.waiters.rejectAll(new CoderingError('not_ready', 'the platform is shutting down'));
     const all = [...this.idle.splice(0), ...this.busy];
     this.busy.clear();
     await Promise.all(all.map((worker) => this.retire(worker)));
@@ -136,8 +108,7 @@ export class WarmPool {
 
   /** A ready worker goes to the longest waiter, or back to the idle list. */
   private offer(worker: LocalWorker): void {
-    const waiter = this.waiters.shift();
-    if (waiter) waiter.resolve(this.lease(worker));
+    if (this.waiters.length > 0) this.waiters.serve(this.lease(worker));
     else this.idle.push(worker);
   }
 

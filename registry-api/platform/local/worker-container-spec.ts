@@ -4,7 +4,10 @@
  * and processes left for the next run), not just inspected.
  */
 
-export const MANAGED_LABEL = 'org.codering.managed';
+import { LABELS } from '../../../factory/tags';
+
+/** The factory's own label: containers and images of ours are found by the same one. */
+export const MANAGED_LABEL = LABELS.managed;
 export const KIND_LABEL = 'org.codering.kind';
 export const INSTANCE_LABEL = 'org.codering.instance';
 export const OWNER_PID_LABEL = 'org.codering.owner-pid';

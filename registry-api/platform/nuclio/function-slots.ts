@@ -6,11 +6,7 @@
  */
 
 import { CoderingError } from '../../../errors';
-
-interface Waiter {
-  resolve(slot: number): void;
-  reject(error: unknown): void;
-}
+import { BoundedWaitQueue } from '../bounded-wait-queue';
 
 export interface FunctionSlotsOptions {
   /** Slots at first; `resize` changes it when the pool is warmed. */
@@ -26,11 +22,29 @@ export interface FunctionSlotsOptions {
 export class FunctionSlots {
   private capacity: number;
   private readonly inUse = new Set<number>();
-  private readonly waiters: Waiter[] = [];
+  private readonly waiters: BoundedWaitQueue<number>;
   private closed = false;
 
   constructor(private readonly options: FunctionSlotsOptions) {
     this.capacity = options.capacity;
+    this.waiters = new BoundedWaitQueue<number>({
+      max: options.queueMax,
+      timeoutMs: options.acquireTimeoutMs,
+      full: (waiting) =>
+        new CoderingError(
+          'queue_full',
+          `${waiting} runs already wait for function ${options.name}`,
+          { function: options.name, waiting },
+          { retryAfterSeconds: 1 },
+        ),
+      timedOut: () =>
+        new CoderingError(
+          'queue_full',
+          `no slot of function ${options.name} became free within ${options.acquireTimeoutMs} ms`,
+          { function: options.name, acquireTimeoutMs: options.acquireTimeoutMs },
+          { retryAfterSeconds: 1 },
+        ),
+    });
   }
 
   get busy(): number {
@@ -59,47 +73,7 @@ export class FunctionSlots {
       this.inUse.add(free);
       return Promise.resolve(free);
     }
-    if (this.waiters.length >= this.options.queueMax) {
-      return Promise.reject(
-        new CoderingError(
-          'queue_full',
-          `${this.waiters.length} runs already wait for function ${this.options.name}`,
-          { function: this.options.name, waiting: this.waiters.length },
-          { retryAfterSeconds: 1 },
-        ),
-      );
-    }
-    return new Promise<number>((resolve, reject) => {
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        const index = this.waiters.indexOf(waiter);
-        if (index !== -1) this.waiters.splice(index, 1);
-      };
-      const waiter: Waiter = {
-        resolve: (slot) => {
-          cleanup();
-          resolve(slot);
-        },
-        reject: (error) => {
-          cleanup();
-          reject(error);
-        },
-      };
-      const onAbort = (): void => waiter.reject(signal?.reason);
-      const timer = setTimeout(() => {
-        waiter.reject(
-          new CoderingError(
-            'queue_full',
-            `no slot of function ${this.options.name} became free within ${this.options.acquireTimeoutMs} ms`,
-            { function: this.options.name, acquireTimeoutMs: this.options.acquireTimeoutMs },
-            { retryAfterSeconds: 1 },
-          ),
-        );
-      }, this.options.acquireTimeoutMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(waiter);
-    });
+    return this.waiters.wait(signal);
   }
 
   release(slot: number): void {
@@ -110,7 +84,7 @@ export class FunctionSlots {
   /** Rejects every waiter; later acquisitions fail at once. */
   close(): void {
     this.closed = true;
-    for (const waiter of [...this.waiters]) waiter.reject(closedError(this.options.name));
+    this.waiters.rejectAll(closedError(this.options.name));
   }
 
   private freeSlot(): number | undefined {
@@ -122,7 +96,7 @@ export class FunctionSlots {
   private serveWaiters(): void {
     for (let slot = this.freeSlot(); slot !== undefined && this.waiters.length > 0; slot = this.freeSlot()) {
       this.inUse.add(slot);
-      this.waiters[0]?.resolve(slot);
+      this.waiters.serve(slot);
     }
   }
 }
