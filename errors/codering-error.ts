@@ -27,6 +27,8 @@ export const ERROR_CATALOGUE = {
   too_many_files: { status: 400, kind: 'bad_input', title: 'Too many files' },
   file_too_large: { status: 413, kind: 'bad_input', title: 'The files are larger than allowed' },
   limit_exceeds_maximum: { status: 400, kind: 'bad_input', title: 'A limit is above the operator maximum' },
+  conflicting_file_paths: { status: 400, kind: 'bad_input', title: 'Two files\' paths collide' },
+  files_rejected: { status: 400, kind: 'bad_input', title: 'The worker could not write the files as given' },
   main_not_found: { status: 400, kind: 'bad_input', title: 'The main file is not among the files' },
   not_found: { status: 404, kind: 'bad_input', title: 'No such resource' },
   invalid_catalogue: { status: 500, kind: 'internal', title: 'A runtime.yaml of the catalogue is invalid' },

@@ -28,6 +28,8 @@ async function createPlatform(config: Readonly<RegistryConfig>, logger: pino.Log
     // The platform must declare a silent worker dead before the executor stops waiting for it, so that
     // the executor sees a WorkerFailure (and falls back) rather than its own timeout.
     graceMs: Math.max(config.runMarginMs - 1000, 500),
+    cancelGraceMs: config.cancelGraceMs,
+    cleanBudgetMs: config.cleanBudgetMs,
     logger: logger.child({ component: 'platform' }),
   });
   // Removes the workers a previous process of ours left behind, and fails fast when the engine is down.

@@ -17,7 +17,6 @@ interface WorkerHostConfig {
   NetworkMode: string;
   ReadonlyRootfs: boolean;
   Tmpfs: Record<string, string>;
-  ShmSize: number;
   IpcMode: string;
   Memory: number;
   MemorySwap: number;
@@ -33,7 +32,7 @@ interface WorkerHostConfig {
 }
 
 const KNOWN_HOST_CONFIG = new Set([
-  'NetworkMode', 'ReadonlyRootfs', 'Tmpfs', 'ShmSize', 'IpcMode', 'Memory', 'MemorySwap', 'NanoCpus',
+  'NetworkMode', 'ReadonlyRootfs', 'Tmpfs', 'IpcMode', 'Memory', 'MemorySwap', 'NanoCpus',
   'PidsLimit', 'CapDrop', 'CapAdd', 'SecurityOpt', 'Ulimits', 'LogConfig', 'AutoRemove', 'Privileged',
 ]);
 
@@ -43,7 +42,7 @@ const KNOWN_HOST_CONFIG = new Set([
  */
 export function hardenedRunFlags(labels: Record<string, string>): string[] {
   // uid 1000: the floor's shell loop runs as `--user 1000:1000`, and the workdir must be its own
-  const spec = workerContainerSpec({ image: 'unused', name: 'unused', labels: {}, sandboxUid: 1000, hardening: DEFAULT_HARDENING });
+  const spec = workerContainerSpec({ image: 'unused', name: 'unused', labels: {}, sandboxUid: 1000, cleanBudgetMs: 5000, hardening: DEFAULT_HARDENING });
   const unknown = Object.keys(spec.HostConfig as object).filter((key) => !KNOWN_HOST_CONFIG.has(key));
   if (unknown.length > 0) {
     throw new Error(`the worker spec has host settings the bench cannot mirror yet: ${unknown.join(', ')}`);
@@ -55,7 +54,6 @@ export function hardenedRunFlags(labels: Record<string, string>): string[] {
   const flags = [
     '--network', host.NetworkMode,
     '--ipc', host.IpcMode,
-    '--shm-size', String(host.ShmSize),
     '--memory', String(host.Memory),
     '--memory-swap', String(host.MemorySwap),
     '--cpus', String(host.NanoCpus / 1e9),

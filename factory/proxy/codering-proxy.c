@@ -39,6 +39,11 @@
 #include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -456,30 +461,146 @@ static void kill_everything(pid_t main_pid) {
   }
 }
 
-/* Removes a tree's contents, restoring permissions a hostile program may have taken away. */
-static void remove_tree_contents(int dirfd) {
-  DIR *d = fdopendir(dirfd);
-  if (!d) return;
+/*
+ * ---------- a worker proven clean between runs ----------
+ *
+ * Workers are reused, so the next tenant must find exactly what a fresh worker shows. The paths
+ * the sandbox user can write (the image's root is read-only) are emptied after every run, and
+ * then the state is *proven* fresh from outside the sandbox: each writable path empty with its
+ * first mode and owner, no IPC object, no process left. A worker that can't be proven clean
+ * within its budget is retired, never reused. Nothing starts for the next tenant (no program, no
+ * prewarmed interpreter) before the proof.
+ */
+static const char *const WRITABLE_DIRS[] = {BOX_DIR, "/tmp", "/dev/shm", "/dev/mqueue"};
+#define N_WRITABLE_DIRS (sizeof WRITABLE_DIRS / sizeof WRITABLE_DIRS[0])
+
+/* How each writable path looked when the worker started: the proof compares with it. */
+static struct {
+  int present;
+  mode_t mode;
+  uid_t uid;
+  gid_t gid;
+} fresh_dirs[N_WRITABLE_DIRS];
+
+static long clean_budget_ms = 5000;
+
+static void record_fresh_dirs(void) {
+  for (size_t i = 0; i < N_WRITABLE_DIRS; i++) {
+    struct stat st;
+    fresh_dirs[i].present = lstat(WRITABLE_DIRS[i], &st) == 0 && S_ISDIR(st.st_mode);
+    if (!fresh_dirs[i].present) continue;
+    fresh_dirs[i].mode = st.st_mode & 07777;
+    fresh_dirs[i].uid = st.st_uid;
+    fresh_dirs[i].gid = st.st_gid;
+  }
+}
+
+/* One directory level being emptied: the subdirectories its scan found not empty yet. */
+typedef struct {
+  char *name; /* its name in the parent; NULL for the top */
+  char **pending;
+  size_t npending, cap, next;
+} level_t;
+
+static int is_dir_entry(int dirfd, const struct dirent *e) {
+  if (e->d_type != DT_UNKNOWN) return e->d_type == DT_DIR;
+  struct stat st;
+  return fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Removes what can go at once; remembers the subdirectories that need a visit. 0 = no failure. */
+static int scan_level(int dirfd, level_t *lv) {
+  int failed = 0;
+  int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+  DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+  if (!d) {
+    if (fd >= 0) close(fd);
+    return -1;
+  }
   struct dirent *e;
   while ((e = readdir(d))) {
     if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-    struct stat st;
-    if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-    if (S_ISDIR(st.st_mode)) {
-      fchmodat(dirfd, e->d_name, 0700, 0);
-      int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      if (sub >= 0) remove_tree_contents(sub);
-      unlinkat(dirfd, e->d_name, AT_REMOVEDIR);
-    } else {
-      unlinkat(dirfd, e->d_name, 0);
+    if (!is_dir_entry(dirfd, e)) {
+      if (unlinkat(dirfd, e->d_name, 0) != 0) failed = 1;
+      continue;
     }
+    if (unlinkat(dirfd, e->d_name, AT_REMOVEDIR) == 0) continue; /* it was empty */
+    /* a program may have taken its own permissions away: the owner gives them back */
+    fchmodat(dirfd, e->d_name, 0700, 0);
+    if (lv->npending == lv->cap) {
+      lv->cap = lv->cap ? lv->cap * 2 : 16;
+      lv->pending = realloc(lv->pending, lv->cap * sizeof *lv->pending);
+      if (!lv->pending) _exit(3);
+    }
+    lv->pending[lv->npending++] = strdup(e->d_name);
   }
   closedir(d);
+  return failed ? -1 : 0;
 }
 
-static void clean_dir(const char *path) {
-  int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) remove_tree_contents(fd);
+/*
+ * Empties the directory open at `top` (the descriptor is consumed), whatever the depth or size of
+ * the tree. Two descriptors at most: the way back up is `..` and a stack of names on the heap, so
+ * a tree deeper than the descriptor limit goes like any other. Safe because no process of the
+ * sandbox is left to move directories while we walk (the proof checks that too).
+ */
+static int empty_tree(int top) {
+  size_t depth = 0, cap = 16;
+  level_t *levels = calloc(cap, sizeof *levels);
+  int cur = top, failed = 0;
+  if (!levels) _exit(3);
+  depth = 1;
+  if (scan_level(cur, &levels[0]) != 0) failed = 1;
+  while (depth > 0) {
+    level_t *lv = &levels[depth - 1];
+    if (lv->next < lv->npending) {
+      char *child = lv->pending[lv->next];
+      lv->pending[lv->next++] = NULL;
+      int sub = openat(cur, child, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (sub < 0) {
+        failed = 1;
+        free(child);
+        continue;
+      }
+      close(cur);
+      cur = sub;
+      if (depth == cap) {
+        cap *= 2;
+        levels = realloc(levels, cap * sizeof *levels);
+        if (!levels) _exit(3);
+      }
+      levels[depth] = (level_t){.name = child};
+      depth++;
+      if (scan_level(cur, &levels[depth - 1]) != 0) failed = 1;
+      continue;
+    }
+    /* this level is done: go back up and remove it */
+    char *name = lv->name;
+    free(lv->pending);
+    depth--;
+    if (depth == 0) break;
+    int parent = openat(cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    close(cur);
+    cur = parent;
+    if (cur < 0 || unlinkat(cur, name, AT_REMOVEDIR) != 0) failed = 1;
+    free(name);
+    if (cur < 0) break;
+  }
+  for (size_t i = 0; i < depth; i++) {
+    for (size_t j = levels[i].next; j < levels[i].npending; j++) free(levels[i].pending[j]);
+    free(levels[i].pending);
+    free(levels[i].name);
+  }
+  free(levels);
+  if (cur >= 0) close(cur);
+  return failed ? -1 : 0;
+}
+
+/* Extended attributes (user.* on tmpfs) on a top directory would outlive its contents. */
+static void remove_xattrs(const char *path) {
+  char names[4096];
+  ssize_t n = llistxattr(path, names, sizeof names);
+  for (ssize_t off = 0; n > 0 && off < n; off += (ssize_t)strlen(names + off) + 1) lremovexattr(path, names + off);
 }
 
 /* System V IPC objects live in the container's IPC namespace, not in a file: remove ours. */
@@ -507,8 +628,8 @@ static void remove_sysv_ipc(void) {
   }
 }
 
-/* Runs fn in a child with the sandbox identity and waits for it (bounded). */
-static int as_sandbox(int (*fn)(void *), void *arg) {
+/* Runs fn in a child with the sandbox identity; past budget_ms it is killed. Returns its status. */
+static int as_sandbox(int (*fn)(void *), void *arg, long budget_ms) {
   pid_t pid = fork();
   if (pid < 0) return -1;
   if (pid == 0) {
@@ -519,7 +640,10 @@ static int as_sandbox(int (*fn)(void *), void *arg) {
   int pfd = pidfd_open_compat(pid);
   if (pfd >= 0) {
     struct pollfd p = {.fd = pfd, .events = POLLIN};
-    if (poll(&p, 1, REAP_TIMEOUT_MS) == 0) kill(pid, SIGKILL);
+    int ready;
+    while ((ready = poll(&p, 1, (int)budget_ms)) < 0 && errno == EINTR) {
+    }
+    if (ready == 0) kill(pid, SIGKILL);
     close(pfd);
   }
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -527,43 +651,187 @@ static int as_sandbox(int (*fn)(void *), void *arg) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* In the sandbox's identity (the owner of what the program made): empty every writable path. */
 static int clean_sandbox_state(void *unused) {
   (void)unused;
-  clean_dir(BOX_DIR);
-  clean_dir("/tmp");
-  clean_dir("/dev/shm");
+  int failed = 0;
+  for (size_t i = 0; i < N_WRITABLE_DIRS; i++) {
+    if (!fresh_dirs[i].present) continue;
+    const char *path = WRITABLE_DIRS[i];
+    /* /box is the sandbox's own: the program may have changed its mode or set attributes on it */
+    if (fresh_dirs[i].uid == geteuid()) {
+      chmod(path, fresh_dirs[i].mode);
+      remove_xattrs(path);
+    }
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 || empty_tree(fd) != 0) failed = 1;
+  }
   remove_sysv_ipc();
+  return failed;
+}
+
+/* Why the worker is not as fresh, into why[]; 0 when it is. Runs as uid 0, outside the sandbox. */
+static int prove_clean(char *why, size_t why_len) {
+  for (size_t i = 0; i < N_WRITABLE_DIRS; i++) {
+    if (!fresh_dirs[i].present) continue;
+    const char *path = WRITABLE_DIRS[i];
+    struct stat st;
+    if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || (st.st_mode & 07777) != fresh_dirs[i].mode ||
+        st.st_uid != fresh_dirs[i].uid || st.st_gid != fresh_dirs[i].gid) {
+      snprintf(why, why_len, "%s does not have its first mode and owner", path);
+      return 1;
+    }
+    if (llistxattr(path, NULL, 0) > 0) {
+      snprintf(why, why_len, "%s has extended attributes", path);
+      return 1;
+    }
+    DIR *d = opendir(path);
+    if (!d) {
+      snprintf(why, why_len, "%s cannot be listed: %s", path, strerror(errno));
+      return 1;
+    }
+    struct dirent *e;
+    int entries = 0;
+    /* in a container we share (Nuclio's processor beside us in --once), shared paths may hold
+       the platform's own files: there only what the sandbox made counts; the box is ours alone */
+    int shared = !(we_are_root && serve_mode) && strcmp(path, BOX_DIR) != 0;
+    while ((e = readdir(d))) {
+      if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+      struct stat entry;
+      if (shared && fstatat(dirfd(d), e->d_name, &entry, AT_SYMLINK_NOFOLLOW) == 0 && entry.st_uid != sandbox_uid) continue;
+      entries++;
+    }
+    closedir(d);
+    if (entries) {
+      snprintf(why, why_len, "%s still has %d entries", path, entries);
+      return 1;
+    }
+  }
+  static const char *const ipc_tables[] = {"/proc/sysvipc/shm", "/proc/sysvipc/msg", "/proc/sysvipc/sem"};
+  for (size_t t = 0; t < sizeof ipc_tables / sizeof ipc_tables[0]; t++) {
+    FILE *f = fopen(ipc_tables[t], "r");
+    if (!f) continue;
+    char line[512];
+    int lines = 0;
+    while (fgets(line, sizeof line, f)) lines++;
+    fclose(f);
+    if (lines > 1) {
+      snprintf(why, why_len, "%s lists %d objects", ipc_tables[t], lines - 1);
+      return 1;
+    }
+  }
+  /* no process left: in our own container, none but init and us; elsewhere none of the sandbox */
+  DIR *d = opendir("/proc");
+  struct dirent *e;
+  int stray = 0;
+  while (d && (e = readdir(d))) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    pid_t pid = (pid_t)atoi(e->d_name);
+    if (pid == getpid()) continue;
+    if (we_are_root && serve_mode) {
+      if (pid != 1) stray = pid;
+      continue;
+    }
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    while (f && fgets(line, sizeof line, f)) {
+      unsigned ruid, euid;
+      if (sscanf(line, "Uid: %u %u", &ruid, &euid) == 2) {
+        if (ruid == sandbox_uid || euid == sandbox_uid) stray = pid;
+        break;
+      }
+    }
+    if (f) fclose(f);
+  }
+  if (d) closedir(d);
+  if (stray) {
+    snprintf(why, why_len, "process %d is still alive", (int)stray);
+    return 1;
+  }
   return 0;
+}
+
+/*
+ * Cleans, then proves. 0 = the worker is as fresh and may serve again; otherwise why[] says why
+ * not and the worker must be retired. Its time is after the answer: never the program's.
+ */
+static int clean_and_prove(char *why, size_t why_len) {
+  int64_t started = now_ms();
+  int rc = as_sandbox(clean_sandbox_state, NULL, clean_budget_ms);
+  if (prove_clean(why, why_len) == 0) return 0;
+  if (rc != 0 && now_ms() - started >= clean_budget_ms) {
+    size_t used = strlen(why);
+    snprintf(why + used, why_len - used, " (cleaning ran out of its %ld ms budget)", clean_budget_ms);
+  }
+  return 1;
 }
 
 /* ---------- writing the user's files ---------- */
 
+enum { WRITE_OK = 0, WRITE_FAILED = 2, WRITE_CONFLICT = 6, WRITE_TOO_LARGE = 5 };
+
+static int write_failure(int err) {
+  if (err == ENOSPC || err == EFBIG || err == EDQUOT) return WRITE_TOO_LARGE;
+  /* a name that is both a file and a folder, twice the same, or anything not a plain folder */
+  if (err == EEXIST || err == ENOTDIR || err == ELOOP || err == EISDIR) return WRITE_CONFLICT;
+  return WRITE_FAILED;
+}
+
+/*
+ * Writes one file under the box, one component at a time from the box's own descriptor: no
+ * component may be a symlink (O_NOFOLLOW on each), nothing may exist already (O_EXCL), so nothing
+ * a name could meet leads out of the box or onto another file.
+ */
+static int write_one_file(int box, const file_t *file) {
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s", file->path);
+  int dirfd = fcntl(box, F_DUPFD_CLOEXEC, 0);
+  char *segment = path;
+  for (char *slash = strchr(segment, '/'); slash; slash = strchr(segment, '/')) {
+    *slash = 0;
+    if (mkdirat(dirfd, segment, 0755) != 0 && errno != EEXIST) {
+      int err = errno;
+      close(dirfd);
+      return write_failure(err);
+    }
+    int next = openat(dirfd, segment, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int err = errno;
+    close(dirfd);
+    if (next < 0) return write_failure(err);
+    dirfd = next;
+    segment = slash + 1;
+  }
+  int fd = openat(dirfd, segment, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  int err = errno;
+  close(dirfd);
+  if (fd < 0) return write_failure(err);
+  size_t off = 0;
+  while (off < file->len) {
+    ssize_t w = write(fd, file->content + off, file->len - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      err = w < 0 ? errno : ENOSPC;
+      close(fd);
+      return write_failure(err);
+    }
+    off += (size_t)w;
+  }
+  close(fd);
+  return WRITE_OK;
+}
+
 static int write_files(void *arg) {
   request_t *r = arg;
   umask(022);
-  if (chdir(BOX_DIR) != 0) return 2;
+  int box = open(BOX_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (box < 0) return WRITE_FAILED;
   for (int i = 0; i < r->nfiles; i++) {
-    char *path = r->files[i].path;
-    for (char *s = strchr(path, '/'); s; s = strchr(s + 1, '/')) {
-      *s = 0;
-      if (mkdir(path, 0755) != 0 && errno != EEXIST) return 3;
-      *s = '/';
-    }
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0) return 4;
-    size_t off = 0;
-    while (off < r->files[i].len) {
-      ssize_t w = write(fd, r->files[i].content + off, r->files[i].len - off);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) {
-        close(fd);
-        return 5;
-      }
-      off += (size_t)w;
-    }
-    close(fd);
+    int rc = write_one_file(box, &r->files[i]);
+    if (rc != WRITE_OK) return rc;
   }
-  return 0;
+  close(box);
+  return WRITE_OK;
 }
 
 /* ---------- running one phase (compile or run) ---------- */
@@ -600,21 +868,39 @@ static long long read_oom_kills(void) {
   return -1;
 }
 
+/*
+ * Variables that make an interpreter or the loader run code or read files at start-up. None may
+ * reach a program, whatever the image or platform sets: what starts a tenant's program must come
+ * from the image's read-only files alone, never from a place someone could write.
+ */
+static const char *const STARTUP_HOOK_VARS[] = {
+    "PYTHONSTARTUP", "PYTHONUSERBASE", "PYTHONINSPECT", "PYTHONBREAKPOINT", "PYTHONHOME", "NODE_OPTIONS",
+    "NODE_REPL_EXTERNAL_MODULE", "NODE_EXTRA_CA_CERTS", "RUBYOPT", "RUBYLIB", "PERL5OPT", "PERL5LIB",
+    "PERLLIB", "PHPRC", "PHP_INI_SCAN_DIR", "BASH_ENV", "ENV", "LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH",
+    "GCONV_PATH", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "HOME", "CODERING_MAIN",
+    "HOSTNAME", "USER", "PYTHONNOUSERSITE",
+};
+
+static int is_startup_hook(const char *entry) {
+  size_t name_len = strcspn(entry, "=");
+  for (size_t i = 0; i < sizeof STARTUP_HOOK_VARS / sizeof STARTUP_HOOK_VARS[0]; i++)
+    if (strlen(STARTUP_HOOK_VARS[i]) == name_len && strncmp(entry, STARTUP_HOOK_VARS[i], name_len) == 0) return 1;
+  return 0;
+}
+
 static char **build_env(const request_t *r) {
   size_t n = 0;
   while (environ[n]) n++;
   char **env = xmalloc((n + 8) * sizeof *env);
   size_t k = 0;
-  /* the image's own ENV (PATH, NODE_PATH, PYTHONPATH…) is trusted; ours overrides a few names */
-  for (size_t i = 0; i < n; i++) {
-    if (strncmp(environ[i], "HOME=", 5) == 0 || strncmp(environ[i], "CODERING_MAIN=", 14) == 0 ||
-        strncmp(environ[i], "HOSTNAME=", 9) == 0 || strncmp(environ[i], "USER=", 5) == 0)
-      continue;
-    env[k++] = environ[i];
-  }
+  /* the image's own ENV (PATH, NODE_PATH, PYTHONPATH…) is trusted, less the start-up hooks */
+  for (size_t i = 0; i < n; i++)
+    if (!is_startup_hook(environ[i])) env[k++] = environ[i];
   static char main_var[PATH_MAX + 32];
   env[k++] = "HOME=" BOX_DIR;
   env[k++] = "USER=sandbox";
+  /* python's user site (~/.local/lib/python3.X/site-packages, usercustomize) is never loaded */
+  env[k++] = "PYTHONNOUSERSITE=1";
   if (r && r->main_file) {
     snprintf(main_var, sizeof main_var, "CODERING_MAIN=%s", r->main_file);
     env[k++] = main_var;
@@ -647,6 +933,97 @@ static int drain(int fd, buffer_t *b, size_t *total, size_t cap, int *limited) {
   return 1;
 }
 
+/*
+ * ---------- a seccomp filter of ours, on top of the engine's ----------
+ *
+ * Filters stack: whatever the platform applies (Docker's default profile, Kubernetes'
+ * RuntimeDefault) stays, and every program we start also gets this one, on every platform. It
+ * answers ENOSYS ("this kernel does not have it") to calls no student program needs and that
+ * widen the kernel's surface: io_uring, memfd_secret, userfaultfd, perf, bpf, keyrings,
+ * namespaces and mounts, file handles, another process's descriptors. Runtimes that probe for
+ * io_uring (libuv in node) fall back to ordinary calls, as on an older kernel.
+ */
+#ifndef __NR_io_uring_setup
+#define __NR_io_uring_setup 425
+#endif
+#ifndef __NR_io_uring_enter
+#define __NR_io_uring_enter 426
+#endif
+#ifndef __NR_io_uring_register
+#define __NR_io_uring_register 427
+#endif
+#ifndef __NR_open_tree
+#define __NR_open_tree 428
+#endif
+#ifndef __NR_move_mount
+#define __NR_move_mount 429
+#endif
+#ifndef __NR_fsopen
+#define __NR_fsopen 430
+#endif
+#ifndef __NR_fsconfig
+#define __NR_fsconfig 431
+#endif
+#ifndef __NR_fsmount
+#define __NR_fsmount 432
+#endif
+#ifndef __NR_fspick
+#define __NR_fspick 433
+#endif
+#ifndef __NR_pidfd_getfd
+#define __NR_pidfd_getfd 438
+#endif
+#ifndef __NR_process_madvise
+#define __NR_process_madvise 440
+#endif
+#ifndef __NR_mount_setattr
+#define __NR_mount_setattr 442
+#endif
+#ifndef __NR_memfd_secret
+#define __NR_memfd_secret 447
+#endif
+
+#if defined(__x86_64__)
+#define NATIVE_AUDIT_ARCH AUDIT_ARCH_X86_64
+#define X32_SYSCALL_BIT 0x40000000u
+#elif defined(__aarch64__)
+#define NATIVE_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "codering-proxy: no seccomp architecture for this target"
+#endif
+
+static const unsigned denied_syscalls[] = {
+    __NR_io_uring_setup, __NR_io_uring_enter, __NR_io_uring_register, __NR_memfd_secret, __NR_userfaultfd,
+    __NR_perf_event_open, __NR_bpf, __NR_keyctl, __NR_add_key, __NR_request_key, __NR_unshare, __NR_setns,
+    __NR_mount, __NR_umount2, __NR_pivot_root, __NR_open_tree, __NR_move_mount, __NR_fsopen, __NR_fsconfig,
+    __NR_fsmount, __NR_fspick, __NR_mount_setattr, __NR_open_by_handle_at, __NR_name_to_handle_at,
+    __NR_fanotify_init, __NR_pidfd_getfd, __NR_process_madvise, __NR_kexec_load, __NR_init_module,
+    __NR_finit_module, __NR_delete_module,
+};
+#define N_DENIED (sizeof denied_syscalls / sizeof denied_syscalls[0])
+
+/* Installs the filter in the calling process (after no_new_privs); -1 if the kernel refuses. */
+static int install_syscall_filter(void) {
+  struct sock_filter prog[N_DENIED + 8];
+  size_t n = 0;
+  prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+  /* another ABI (i386 through int 0x80) numbers its calls otherwise: none of it for a program */
+  prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_AUDIT_ARCH, 1, 0);
+  prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+  prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+#ifdef X32_SYSCALL_BIT
+  prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_SYSCALL_BIT, 0, 1);
+  prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+#endif
+  /* each denied call jumps to the ENOSYS return after the final ALLOW */
+  for (size_t i = 0; i < N_DENIED; i++)
+    prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, denied_syscalls[i], (unsigned char)(N_DENIED - i), 0);
+  prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+  prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+  struct sock_fprog fprog = {.len = (unsigned short)n, .filter = prog};
+  return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog) == 0 ? 0 : -1;
+}
+
 /* In the child: the program's identity, limits and descriptors, then exec. Never returns. */
 static void exec_program(char **argv, char **env, int in_fd, int out_fd, int err_fd, int ctl_fd, long cpu_ms, long long file_bytes,
                          long processes) {
@@ -671,6 +1048,11 @@ static void exec_program(char **argv, char **env, int in_fd, int out_fd, int err
   if (processes > 0 && we_are_root && own_uid) set_limit(RLIMIT_NPROC, (rlim_t)processes, (rlim_t)processes);
   drop_to_sandbox();
   if (chdir(BOX_DIR) != 0) _exit(126);
+  /* fail closed: a program never runs without the filter */
+  if (install_syscall_filter() != 0) {
+    log_err("cannot install the syscall filter: %s", strerror(errno));
+    _exit(126);
+  }
   execve(argv[0], argv, env);
   _exit(127);
 }
@@ -1022,13 +1404,16 @@ static int compiled_runtime(void) {
   return v && strcmp(v, "1") == 0;
 }
 
-static void handle(request_t *r) {
+/* What the next run needs from this one: whether the caller went away (then we stop). */
+static int handle(request_t *r) {
   long long oom_before = read_oom_kills();
-  int rc = as_sandbox(write_files, r);
-  if (rc != 0) {
-    as_sandbox(clean_sandbox_state, NULL);
-    emit_simple("internal_error", rc == 5 || rc == 4 ? "cannot write the files (too large for the workdir?)" : "cannot write the files");
-    return;
+  int rc = as_sandbox(write_files, r, clean_budget_ms);
+  if (rc != WRITE_OK) {
+    /* the request's own fault (names that collide, files larger than the box): the worker is fine */
+    emit_simple("invalid_request", rc == WRITE_TOO_LARGE ? "the files do not fit in the workdir"
+                                   : rc == WRITE_CONFLICT ? "two files' paths collide (a file and a folder of the same name, or the same path twice)"
+                                                          : "cannot write the files");
+    return 0;
   }
   phase_t compile, run;
   int did_compile = 0;
@@ -1111,8 +1496,6 @@ static void handle(request_t *r) {
   buf_json_string(&json, message);
   buf_puts(&json, "}");
 
-  /* clean before answering: the next request must find an empty box, whatever this one did */
-  as_sandbox(clean_sandbox_state, NULL);
   if (did_compile) {
     buf_free(&compile.out);
     buf_free(&compile.err);
@@ -1121,9 +1504,34 @@ static void handle(request_t *r) {
     buf_free(&run.out);
     buf_free(&run.err);
   }
-  if (input_closed) exit(0);
+  if (!input_closed) emit(&json);
+  buf_free(&json);
+  return input_closed;
+}
+
+/*
+ * After every answer: clean, then prove. `--serve` tells the platform with a state frame, since the
+ * worker is busy until then; one that can't be proven clean says so and ends (the platform
+ * replaces it). `--once` has nobody to tell: its next request starts with the proof instead.
+ */
+static void after_run(void) {
+  char why[256] = "";
+  int64_t started = now_ms();
+  int dirty = clean_and_prove(why, sizeof why);
+  if (!serve_mode) return;
+  buffer_t json;
+  buf_init(&json, SIZE_MAX);
+  if (dirty) {
+    log_err("retiring: %s", why);
+    buf_puts(&json, "{\"state\":\"retired\",\"reason\":");
+    buf_json_string(&json, why);
+    buf_puts(&json, "}");
+  } else {
+    buf_printf(&json, "{\"state\":\"clean\",\"cleanMs\":%lld}", (long long)(now_ms() - started));
+  }
   emit(&json);
   buf_free(&json);
+  if (dirty) exit(0);
 }
 
 int main(int argc, char **argv) {
@@ -1152,9 +1560,14 @@ int main(int argc, char **argv) {
   prewarm_enabled = serve_mode && !once && prewarm && strcmp(prewarm, "1") == 0;
   if (!we_are_root) log_err("not running as root: the program runs with our own uid");
 
+  const char *budget = getenv("CODERING_CLEAN_BUDGET_MS");
+  if (budget && *budget && atol(budget) > 0) clean_budget_ms = atol(budget);
+  record_fresh_dirs();
+
   request_t r;
   for (;;) {
     int eof = 0;
+    /* the next tenant's interpreter starts only on a worker proven clean (after_run, or fresh) */
     start_prewarm();
     const char *problem = read_request(&r, &eof);
     if (eof) break;
@@ -1164,8 +1577,18 @@ int main(int argc, char **argv) {
       /* a malformed stream can't be resynchronised: end, the platform replaces the worker */
       break;
     }
-    handle(&r);
+    char why[256];
+    if (once && prove_clean(why, sizeof why) != 0) {
+      /* a container shared across events (Nuclio) that an earlier event left dirty: refuse */
+      request_free(&r);
+      log_err("not clean: %s", why);
+      emit_simple("internal_error", "the worker is not clean");
+      break;
+    }
+    int caller_gone = handle(&r);
     request_free(&r);
+    if (caller_gone) break;
+    after_run();
     if (once) break;
   }
   return 0;

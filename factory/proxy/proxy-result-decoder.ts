@@ -1,6 +1,6 @@
-import type { ProxyResult, RunStatus } from './proxy-types';
+import type { ProxyFrame, ProxyResult } from './proxy-types';
 
-const STATUSES: ReadonlySet<string> = new Set<RunStatus | 'cancelled'>([
+const STATUSES: ReadonlySet<string> = new Set<ProxyResult['status']>([
   'ok',
   'runtime_error',
   'compile_error',
@@ -9,6 +9,7 @@ const STATUSES: ReadonlySet<string> = new Set<RunStatus | 'cancelled'>([
   'output_limit',
   'internal_error',
   'cancelled',
+  'files_rejected',
 ]);
 
 /** The proxy answered something that is not a result: a worker failure, never the user's. */
@@ -31,8 +32,7 @@ const numberOr = (value: unknown, field: string, fallback: number | null): numbe
   return value;
 };
 
-/** Decodes and checks one JSON result of the proxy (docs/proxy-contract.md). */
-export function decodeProxyResult(json: string | Buffer): ProxyResult {
+function parseObject(json: string | Buffer): Record<string, unknown> {
   let raw: unknown;
   try {
     raw = JSON.parse(typeof json === 'string' ? json : json.toString('utf8'));
@@ -40,7 +40,24 @@ export function decodeProxyResult(json: string | Buffer): ProxyResult {
     throw new MalformedProxyResult('not JSON');
   }
   if (typeof raw !== 'object' || raw === null) throw new MalformedProxyResult('not an object');
-  const r = raw as Record<string, unknown>;
+  return raw as Record<string, unknown>;
+}
+
+/** Decodes one frame of `--serve`: a result, or the worker's state after it (`clean`, `retired`). */
+export function decodeProxyFrame(json: string | Buffer): ProxyFrame {
+  const r = parseObject(json);
+  if (!('state' in r)) return { kind: 'result', result: checkResult(r) };
+  if (r.state === 'clean') return { kind: 'state', frame: { state: 'clean', cleanMs: numberOr(r.cleanMs, 'cleanMs', 0) ?? 0 } };
+  if (r.state === 'retired') return { kind: 'state', frame: { state: 'retired', reason: typeof r.reason === 'string' ? r.reason : '' } };
+  throw new MalformedProxyResult(`unknown state ${String(r.state)}`);
+}
+
+/** Decodes and checks one JSON result of the proxy (docs/proxy-contract.md). */
+export function decodeProxyResult(json: string | Buffer): ProxyResult {
+  return checkResult(parseObject(json));
+}
+
+function checkResult(r: Record<string, unknown>): ProxyResult {
   if (typeof r.status !== 'string' || !STATUSES.has(r.status)) throw new MalformedProxyResult(`unknown status ${String(r.status)}`);
   let compile: ProxyResult['compile'] = null;
   if (r.compile !== null && r.compile !== undefined) {

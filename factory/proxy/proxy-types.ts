@@ -38,9 +38,13 @@ export type RunStatus =
   | 'output_limit'
   | 'internal_error';
 
-/** What the proxy answered, decoded (outputs are UTF-8 text with replacement characters). */
+/**
+ * What the proxy answered, decoded (outputs are UTF-8 text with replacement characters).
+ * `cancelled` answers a cancel of ours; `files_rejected` says the request's files could not be
+ * written as given (paths that collide, too large for the box): the request's fault, the worker is fine.
+ */
 export interface ProxyResult {
-  status: RunStatus | 'cancelled';
+  status: RunStatus | 'cancelled' | 'files_rejected';
   exitCode: number | null;
   signal: string | null;
   stdout: string;
@@ -53,3 +57,13 @@ export interface ProxyResult {
   memoryBytes: number;
   message: string;
 }
+
+/**
+ * After each answer the proxy cleans the worker and proves it as fresh (docs/proxy-contract.md),
+ * then says so in a state frame: until then the worker is busy. `retired`: the proof failed and the
+ * proxy ends; the platform replaces the worker.
+ */
+export type WorkerStateFrame = { state: 'clean'; cleanMs: number } | { state: 'retired'; reason: string };
+
+/** One frame of the proxy's `--serve` output. */
+export type ProxyFrame = { kind: 'result'; result: ProxyResult } | { kind: 'state'; frame: WorkerStateFrame };

@@ -30,7 +30,7 @@ export const registryConfigSchema: JSONSchemaType<RegistryConfig> = {
   additionalProperties: false,
   required: [
     'host', 'port', 'platform', 'dataDir', 'logLevel', 'defaultRuntimes', 'poolSize', 'poolMaxTotal',
-    'queueMax', 'raceMode', 'pairMaxInFlight', 'retries', 'runMarginMs', 'acquireTimeoutMs', 'cancelGraceMs', 'hedge',
+    'queueMax', 'raceMode', 'pairMaxInFlight', 'retries', 'runMarginMs', 'acquireTimeoutMs', 'cancelGraceMs', 'cleanBudgetMs', 'hedge',
     'buildConcurrency', 'buildQueueMax', 'buildWaitMs', 'buildMaxAttempts', 'bodyLimitBytes', 'maxFiles',
     'maxFilesBytes', 'maxArgs', 'maxArgBytes', 'maxStdinBytes', 'maxLimits', 'defaultLimits', 'nuclio',
   ],
@@ -50,6 +50,7 @@ export const registryConfigSchema: JSONSchemaType<RegistryConfig> = {
     runMarginMs: positiveInt,
     acquireTimeoutMs: positiveInt,
     cancelGraceMs: positiveInt,
+    cleanBudgetMs: { type: 'integer', minimum: 100, maximum: 600_000 },
     hedge: {
       type: 'object',
       additionalProperties: false,

@@ -26,6 +26,7 @@ export const DEFAULT_CONFIG: RegistryConfig = {
   runMarginMs: 3000,
   acquireTimeoutMs: 15_000,
   cancelGraceMs: 2000,
+  cleanBudgetMs: 5000,
   hedge: { defaultDelayMs: 250, floorMs: 20, windowSize: 200, minSamples: 20 },
   buildConcurrency: 1,
   buildQueueMax: 50,

@@ -38,6 +38,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'CODERING_RUN_MARGIN_MS', pointer: '/runMarginMs', kind: 'integer' },
   { name: 'CODERING_ACQUIRE_TIMEOUT_MS', pointer: '/acquireTimeoutMs', kind: 'integer' },
   { name: 'CODERING_CANCEL_GRACE_MS', pointer: '/cancelGraceMs', kind: 'integer' },
+  { name: 'CODERING_CLEAN_BUDGET_MS', pointer: '/cleanBudgetMs', kind: 'integer' },
   { name: 'CODERING_HEDGE_DEFAULT_DELAY_MS', pointer: '/hedge/defaultDelayMs', kind: 'integer' },
   { name: 'CODERING_HEDGE_FLOOR_MS', pointer: '/hedge/floorMs', kind: 'integer' },
   { name: 'CODERING_HEDGE_WINDOW', pointer: '/hedge/windowSize', kind: 'integer' },

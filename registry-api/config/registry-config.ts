@@ -60,6 +60,11 @@ export interface RegistryConfig {
   acquireTimeoutMs: number;
   /** How long a cancelled loser may take to answer before it is released as unhealthy. */
   cancelGraceMs: number;
+  /**
+   * Time a worker's proxy has, after each answer, to clean the worker and prove it as fresh as a new
+   * one; past it the worker is retired (replaced), never reused. It is not the program's time.
+   */
+  cleanBudgetMs: number;
   hedge: HedgeConfig;
   /** Builds running at once (a build saturates both cores). */
   buildConcurrency: number;

@@ -122,6 +122,10 @@ export class Executor {
         );
       }
 
+      if (outcome.result.status === 'files_rejected') {
+        // the worker could not write the files as given: the request's fault, and the worker is fine
+        throw new CoderingError('files_rejected', outcome.result.message, { runtime: runtimeId });
+      }
       this.latencies.record(runtimeId, outcome.workerMs);
       metrics.raceEvent(outcome.winner === 1 ? 'winner_first' : 'winner_second');
       metrics.raceEvent('fallback', outcome.fallback ? 1 : 0);

@@ -92,6 +92,7 @@ function checkFiles(files: SourceFile[], config: RunSizeConfig): SourceFile[] {
     seen.add(file.name);
     bytes += Buffer.byteLength(file.content, 'utf8');
   });
+  checkPathsDoNotCollide(files);
   if (bytes > config.maxFilesBytes) {
     throw new CoderingError('file_too_large', `the files total ${bytes} bytes, above ${config.maxFilesBytes}`, {
       maximum: config.maxFilesBytes,
@@ -99,6 +100,27 @@ function checkFiles(files: SourceFile[], config: RunSizeConfig): SourceFile[] {
     });
   }
   return files.map((file) => ({ name: file.name, content: file.content }));
+}
+
+/**
+ * Files are written under one folder, so a name that is also another file's folder (`a` and `a/b`)
+ * can't be both: refused here, before any worker is used, rather than found while writing.
+ */
+function checkPathsDoNotCollide(files: SourceFile[]): void {
+  const names = new Set(files.map((file) => file.name));
+  files.forEach((file, index) => {
+    const segments = file.name.split('/');
+    for (let depth = 1; depth < segments.length; depth += 1) {
+      const folder = segments.slice(0, depth).join('/');
+      if (names.has(folder)) {
+        throw new CoderingError('conflicting_file_paths', `files[${index}].name "${file.name}" needs a folder "${folder}", which is also a file`, {
+          field: `files/${index}/name`,
+          name: file.name,
+          conflictsWith: folder,
+        });
+      }
+    }
+  });
 }
 
 /** The named main, else the runtime's main file when given, else the only file. */

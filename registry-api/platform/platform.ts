@@ -58,6 +58,8 @@ export interface PoolStats {
   busy: number;
   starting: number;
   waiting: number;
+  /** Workers retired because they could not be proven clean after a run (local platform). */
+  retiredUnclean?: number;
 }
 
 export interface Platform {

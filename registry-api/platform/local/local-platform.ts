@@ -35,6 +35,10 @@ export interface LocalPlatformOptions {
   acquireTimeoutMs?: number;
   /** Extra time a worker gets past a run's limits before it is declared dead. */
   graceMs?: number;
+  /** How long a cancelled run may take to answer `cancelled`. */
+  cancelGraceMs?: number;
+  /** The proxy's budget to clean and prove a worker fresh after each run (see LocalWorker). */
+  cleanBudgetMs?: number;
   logger?: PlatformLogger;
 }
 
@@ -54,6 +58,7 @@ export class LocalPlatform implements Platform {
   private readonly logger: PlatformLogger;
   private readonly uids = new SandboxUids();
   private serial = 0;
+  private readonly cleanBudgetMs: number;
   private closed = false;
 
   constructor(private readonly options: LocalPlatformOptions = {}) {
@@ -62,6 +67,7 @@ export class LocalPlatform implements Platform {
     // every live worker needs a sandbox uid of its own
     this.budget = new WorkerBudget(Math.min(options.maxWorkers ?? 16, SANDBOX_UID_COUNT));
     this.logger = options.logger ?? silent;
+    this.cleanBudgetMs = options.cleanBudgetMs ?? 5_000;
   }
 
   /** Removes the workers a dead process of ours left behind; call once at start-up. */
@@ -133,6 +139,7 @@ export class LocalPlatform implements Platform {
       image,
       name,
       sandboxUid,
+      cleanBudgetMs: this.cleanBudgetMs,
       hardening: this.hardening,
       labels: { [INSTANCE_LABEL]: this.instanceId, [OWNER_PID_LABEL]: String(process.pid), [IMAGE_LABEL]: image },
     });
@@ -146,7 +153,8 @@ export class LocalPlatform implements Platform {
     }
     const { id, streams } = attached;
     this.logger.info({ worker: id.slice(0, 12), image, sandboxUid, ms: Date.now() - started }, 'worker started');
-    return new LocalWorker(id, image, streams, { graceMs: this.options.graceMs ?? 3_000, cancelGraceMs: 3_000 }, sandboxUid);
+    const workerOptions = { graceMs: this.options.graceMs ?? 3_000, cancelGraceMs: this.options.cancelGraceMs ?? 2_000, cleanBudgetMs: this.cleanBudgetMs };
+    return new LocalWorker(id, image, streams, workerOptions, sandboxUid);
   }
 }
 

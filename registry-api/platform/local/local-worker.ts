@@ -1,9 +1,11 @@
 import {
   CANCEL_LINE,
-  decodeProxyResult,
+  decodeProxyFrame,
   encodeProxyRequest,
   MalformedProxyResult,
   ProxyFrameReader,
+  type ProxyFrame,
+  type WorkerStateFrame,
 } from '../../../factory/proxy';
 import { WorkerFailure } from '../platform';
 import type { ProxyResult, Worker, WorkerRequest } from '../platform';
@@ -14,6 +16,14 @@ export interface LocalWorkerOptions {
   graceMs: number;
   /** How long a cancelled run may take to answer `cancelled`. */
   cancelGraceMs: number;
+  /** The proxy's budget to clean and prove the worker fresh after an answer (it retires past it). */
+  cleanBudgetMs: number;
+}
+
+/** After an answer, until the proxy's state frame: those who wait to reuse the worker. */
+interface Cleaning {
+  timer: NodeJS.Timeout;
+  waiters: ((clean: boolean) => void)[];
 }
 
 interface PendingRun {
@@ -25,10 +35,19 @@ interface PendingRun {
  * A warm container running `codering-proxy --serve`, driven over its attached stdio: one framed
  * request in, one framed result out. No `docker exec` and no `docker run` per request — that is
  * where the milliseconds are (FACTS.md: run ≈ 650 ms, exec ≈ 140 ms, attached loop ≈ 0–5 ms).
+ *
+ * A worker's life: idle → running → answered → cleaning → clean (idle again), or retired. The
+ * answer goes out first; the worker stays busy until the proxy's state frame proves it as fresh
+ * as a new one, and a worker that can't be proven clean is never reused.
  */
 export class LocalWorker implements Worker {
   private pending: PendingRun | null = null;
+  private cleaning: Cleaning | null = null;
   private brokenReason: string | null = null;
+  /** Why the proxy retired the worker (it could not prove it clean), or null. */
+  retiredReason: string | null = null;
+  /** How long the last clean-and-prove took, as the proxy measured it. */
+  lastCleanMs: number | null = null;
   private readonly stderrTail: string[] = [];
   private readonly frames: ProxyFrameReader;
 
@@ -64,12 +83,21 @@ export class LocalWorker implements Worker {
   }
 
   get busy(): boolean {
-    return this.pending !== null;
+    return this.pending !== null || this.cleaning !== null;
+  }
+
+  /** Resolves true once the worker is proven clean and may serve again; false if it never will. */
+  whenClean(): Promise<boolean> {
+    if (this.brokenReason) return Promise.resolve(false);
+    const cleaning = this.cleaning;
+    if (!cleaning) return Promise.resolve(true);
+    return new Promise((resolve) => cleaning.waiters.push(resolve));
   }
 
   run(request: WorkerRequest, signal: AbortSignal): Promise<ProxyResult> {
     if (this.brokenReason) return Promise.reject(new WorkerFailure(`worker ${this.id} is broken: ${this.brokenReason}`, this.id));
     if (this.pending) return Promise.reject(new WorkerFailure(`worker ${this.id} is already running a request`, this.id));
+    if (this.cleaning) return Promise.reject(new WorkerFailure(`worker ${this.id} is not proven clean yet`, this.id));
     const { limits } = request;
     const deadlineMs = limits.compileWallMs + limits.wallMs + this.options.graceMs;
     return new Promise<ProxyResult>((resolve, reject) => {
@@ -112,30 +140,65 @@ export class LocalWorker implements Worker {
   }
 
   private onFrame(json: Buffer): void {
-    const run = this.pending;
-    if (!run) {
-      this.breakDown('it answered without a request');
-      return;
-    }
-    let result: ProxyResult;
+    let frame: ProxyFrame;
     try {
-      result = decodeProxyResult(json);
+      frame = decodeProxyFrame(json);
     } catch (error) {
       this.breakDown((error as MalformedProxyResult).message);
       return;
     }
+    if (frame.kind === 'state') {
+      this.onState(frame.frame);
+      return;
+    }
+    const run = this.pending;
+    if (!run || this.cleaning) {
+      this.breakDown('it answered without a request');
+      return;
+    }
+    const { result } = frame;
     if (result.status === 'internal_error') {
       // the proxy's own failure (it exits after it): the worker is gone, the run is ours to retry
       this.breakDown(`its proxy failed: ${result.message}`);
       return;
     }
+    // busy until the proxy proves the worker clean; its time is after the answer, never the run's
+    const timer = setTimeout(() => this.breakDown(`not proven clean within ${this.cleanDeadlineMs} ms`), this.cleanDeadlineMs);
+    this.cleaning = { timer, waiters: [] };
     run.resolve(result);
+  }
+
+  private get cleanDeadlineMs(): number {
+    return this.options.cleanBudgetMs + this.options.graceMs;
+  }
+
+  private onState(frame: WorkerStateFrame): void {
+    if (!this.cleaning) {
+      this.breakDown(`it reported ${frame.state} without a run to clean after`);
+      return;
+    }
+    if (frame.state === 'retired') {
+      this.retiredReason = frame.reason;
+      this.breakDown(`retired: ${frame.reason}`);
+      return;
+    }
+    this.lastCleanMs = frame.cleanMs;
+    this.endCleaning(true);
+  }
+
+  private endCleaning(clean: boolean): void {
+    const cleaning = this.cleaning;
+    if (!cleaning) return;
+    this.cleaning = null;
+    clearTimeout(cleaning.timer);
+    for (const waiter of cleaning.waiters) waiter(clean);
   }
 
   private breakDown(reason: string): void {
     if (!this.brokenReason) this.brokenReason = reason;
     const run = this.pending;
     if (run) run.reject(new WorkerFailure(`worker ${this.id} failed: ${reason}`, this.id));
+    this.endCleaning(false);
   }
 
   private lastWords(): string {

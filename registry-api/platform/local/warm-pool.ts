@@ -31,6 +31,8 @@ export class WarmPool {
   private target: number;
   private closed = false;
   private consecutiveSpawnFailures = 0;
+  /** Workers retired because the proxy could not prove them clean after a run. */
+  private retiredUnclean = 0;
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: WarmPoolOptions) {
@@ -69,7 +71,14 @@ export class WarmPool {
   }
 
   stats(): PoolStats {
-    return { image: this.options.image, idle: this.idle.length, busy: this.busy.size, starting: this.starting, waiting: this.waiters.length };
+    return {
+      image: this.options.image,
+      idle: this.idle.length,
+      busy: this.busy.size,
+      starting: this.starting,
+      waiting: this.waiters.length,
+      retiredUnclean: this.retiredUnclean,
+    };
   }
 
   async close(): Promise<void> {
@@ -98,10 +107,30 @@ export class WarmPool {
       release: (healthy: boolean) => {
         if (released) return;
         released = true;
-        this.busy.delete(worker);
-        if (healthy && !worker.broken && !this.closed) this.offer(worker);
-        else void this.retire(worker);
-        this.replenish();
+        if (!healthy || worker.broken || this.closed) {
+          this.busy.delete(worker);
+          void this.retire(worker);
+          this.replenish();
+          return;
+        }
+        if (!worker.busy) {
+          this.busy.delete(worker);
+          this.offer(worker);
+          this.replenish();
+          return;
+        }
+        // still busy while the proxy cleans: only a worker proven clean serves the next run
+        void worker.whenClean().then((clean) => {
+          // closing the pool already took it
+          if (!this.busy.delete(worker)) return;
+          if (clean && !worker.broken && !this.closed) {
+            this.offer(worker);
+          } else {
+            if (worker.retiredReason !== null) this.retiredUnclean += 1;
+            void this.retire(worker);
+          }
+          this.replenish();
+        });
       },
     };
   }

@@ -23,6 +23,12 @@ export interface WorkerHardening {
   pidsLimit: number;
   /** Size of the /box workdir and of /tmp, each (tmpfs: counted in the memory cap). */
   tmpfsBytes: number;
+  /**
+   * Files and folders each writable tmpfs (/box, /tmp, /dev/shm) may hold. Without it a program
+   * can make millions of empty entries: kernel memory outside its size, and a cleanup long enough
+   * to retire the worker. Generous for any honest compile (a go build cache is a few hundred).
+   */
+  tmpfsInodes: number;
   /** Open files per process. */
   nofile: number;
 }
@@ -32,6 +38,7 @@ export const DEFAULT_HARDENING: WorkerHardening = {
   cpus: 1,
   pidsLimit: 128,
   tmpfsBytes: 64 * 1024 * 1024,
+  tmpfsInodes: 32_768,
   nofile: 256,
 };
 
@@ -42,18 +49,23 @@ export interface WorkerContainerOptions {
   sandboxUid: number;
   labels: Record<string, string>;
   hardening: WorkerHardening;
+  /** The proxy's time to clean and prove the worker fresh after each run, past which it retires. */
+  cleanBudgetMs: number;
 }
+
+/** Bytes of /dev/shm: POSIX shared memory is for small things here (python's multiprocessing). */
+const SHM_BYTES = 16 * 1024 * 1024;
 
 /** The body of the engine's create-container call for a warm worker. */
 export function workerContainerSpec(options: WorkerContainerOptions): Record<string, unknown> {
   const { hardening } = options;
-  const tmpfs = `rw,exec,nosuid,nodev,size=${hardening.tmpfsBytes}`;
+  const tmpfs = `rw,exec,nosuid,nodev,size=${hardening.tmpfsBytes},nr_inodes=${hardening.tmpfsInodes}`;
   return {
     name: options.name,
     Image: options.image,
     Cmd: ['--serve'],
     // nothing of the host's environment: only what the image declares, and the worker's own uid
-    Env: [`CODERING_SANDBOX_UID=${options.sandboxUid}`],
+    Env: [`CODERING_SANDBOX_UID=${options.sandboxUid}`, `CODERING_CLEAN_BUDGET_MS=${options.cleanBudgetMs}`],
     Labels: { ...options.labels, [MANAGED_LABEL]: 'true', [KIND_LABEL]: WORKER_KIND },
     // requests arrive on the attached stdin and results leave on stdout: no exec per request
     AttachStdin: true,
@@ -69,8 +81,10 @@ export function workerContainerSpec(options: WorkerContainerOptions): Record<str
       Tmpfs: {
         '/box': `${tmpfs},uid=${options.sandboxUid},gid=1000,mode=0755`,
         '/tmp': `${tmpfs},mode=1777`,
+        // ours instead of the engine's, for its inode limit (the proxy empties it like the others)
+        '/dev/shm': `rw,noexec,nosuid,nodev,size=${SHM_BYTES},nr_inodes=${hardening.tmpfsInodes},mode=1777`,
       },
-      ShmSize: 16 * 1024 * 1024,
+      // private: System V objects and POSIX message queues (/dev/mqueue) are this worker's alone
       IpcMode: 'private',
       Memory: hardening.memoryBytes,
       MemorySwap: hardening.memoryBytes,

@@ -28,7 +28,11 @@ export class FakeProxy {
     };
   }
 
-  answer(result: Record<string, unknown>): void {
+  /**
+   * Answers a result, then (as the real proxy does after cleaning) the worker's state: `clean`
+   * by default, `retired`, or nothing yet (`none`: the test sends it later with `state`).
+   */
+  answer(result: Record<string, unknown>, after: 'clean' | 'retired' | 'none' = 'clean'): void {
     const json = JSON.stringify({
       exitCode: 0,
       signal: null,
@@ -43,6 +47,12 @@ export class FakeProxy {
       message: '',
       ...result,
     });
+    this.stdout.write(`codering/1 ${Buffer.byteLength(json)}\n${json}\n`);
+    if (after !== 'none' && result.status !== 'internal_error') this.state(after);
+  }
+
+  state(state: 'clean' | 'retired'): void {
+    const json = JSON.stringify(state === 'clean' ? { state, cleanMs: 1 } : { state, reason: '/box still has 3 entries' });
     this.stdout.write(`codering/1 ${Buffer.byteLength(json)}\n${json}\n`);
   }
 

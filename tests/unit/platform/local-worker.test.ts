@@ -12,7 +12,7 @@ const request: WorkerRequest = {
 };
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-const make = (proxy: FakeProxy): LocalWorker => new LocalWorker('w1', 'img', proxy.streams, { graceMs: 100, cancelGraceMs: 100 });
+const make = (proxy: FakeProxy): LocalWorker => new LocalWorker('w1', 'img', proxy.streams, { graceMs: 100, cancelGraceMs: 100, cleanBudgetMs: 100 });
 
 describe('LocalWorker', () => {
   it('sends one framed request and resolves with the decoded result', async () => {

@@ -27,7 +27,7 @@ function harness(options: { size?: number; queueMax?: number; budget?: number; a
       const proxy = new FakeProxy();
       h.spawned.push(proxy);
       n += 1;
-      return new LocalWorker(`w${n}`, 'img', proxy.streams, { graceMs: 1000, cancelGraceMs: 1000 });
+      return new LocalWorker(`w${n}`, 'img', proxy.streams, { graceMs: 1000, cancelGraceMs: 1000, cleanBudgetMs: 1000 });
     },
     destroy: async (worker) => {
       h.destroyed.push(worker.id);
