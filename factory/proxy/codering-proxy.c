@@ -1410,7 +1410,7 @@ static int handle(request_t *r) {
   int rc = as_sandbox(write_files, r, clean_budget_ms);
   if (rc != WRITE_OK) {
     /* the request's own fault (names that collide, files larger than the box): the worker is fine */
-    emit_simple("invalid_request", rc == WRITE_TOO_LARGE ? "the files do not fit in the workdir"
+    emit_simple("files_rejected", rc == WRITE_TOO_LARGE ? "the files do not fit in the workdir"
                                    : rc == WRITE_CONFLICT ? "two files' paths collide (a file and a folder of the same name, or the same path twice)"
                                                           : "cannot write the files");
     return 0;

@@ -1,0 +1,246 @@
+/**
+ * Every run starts on a worker proven as clean as a fresh one. Each attack of `fixtures/` (its
+ * header says what it attacks) runs in a real warm worker, with one worker per runtime and runs
+ * one at a time, so the next run must land on the same worker; then an honest program lists every
+ * writable path, IPC object and process (`fixtures/inspect-state.sh`) and must see exactly what it
+ * saw on the fresh worker, with its own output unchanged. A worker the proxy could not prove clean
+ * is retired (replaced): that is allowed and counted, an honest run that fails is not.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createLocalPlatform, type LocalPlatform, type LocalWorker } from '../../../registry-api/platform/local';
+import type { ProxyResult, RunLimits, SourceFile } from '../../../registry-api/platform/platform';
+import { startLiveApi } from '../support/live-api';
+import { runtimeImage } from '../support/runtime-image';
+
+jest.setTimeout(30 * 60_000);
+
+const fixture = (name: string): string => readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
+const INSPECT: SourceFile = { name: 'inspect-state.sh', content: fixture('inspect-state.sh') };
+
+const limits: RunLimits = {
+  wallMs: 15_000,
+  cpuMs: 15_000,
+  compileWallMs: 30_000,
+  memoryBytes: 256 * 1024 * 1024,
+  outputBytes: 256 * 1024,
+  processes: 64,
+  fileBytes: 16 * 1024 * 1024,
+};
+
+/** Per runtime: the file an attack or honest program goes in, and an honest program. */
+interface RuntimeCase {
+  spec: string;
+  main: string;
+  /** Prints `honest`, then the inspection's listing; the same text on a fresh worker. */
+  honest: SourceFile[];
+}
+
+const RUNTIMES: Record<'python' | 'node' | 'ruby' | 'php' | 'c', RuntimeCase> = {
+  python: {
+    spec: 'python@3.11',
+    main: 'main.py',
+    honest: [{ name: 'main.py', content: 'import subprocess\nprint("honest")\nprint(subprocess.run(["sh", "inspect-state.sh"], capture_output=True, text=True).stdout, end="")\n' }],
+  },
+  node: {
+    spec: 'node@latest',
+    main: 'main.js',
+    honest: [
+      {
+        name: 'main.js',
+        content:
+          "let planted = 'absent';\ntry { require('planted'); planted = 'loaded'; } catch { /* as on a fresh worker */ }\n" +
+          "console.log('honest', planted);\nprocess.stdout.write(require('child_process').execFileSync('sh', ['inspect-state.sh']).toString());\n",
+      },
+    ],
+  },
+  ruby: {
+    spec: 'ruby@latest',
+    main: 'main.rb',
+    honest: [{ name: 'main.rb', content: "require 'set'\nputs 'honest'\nprint `sh inspect-state.sh`\n" }],
+  },
+  php: {
+    spec: 'php@latest',
+    main: 'main.php',
+    honest: [{ name: 'main.php', content: "<?php\necho \"honest\\n\";\necho shell_exec('sh inspect-state.sh');\n" }],
+  },
+  c: {
+    spec: 'c@latest',
+    main: 'main.c',
+    // two files, as students write them: the compile must succeed whatever the last tenant left
+    honest: [
+      { name: 'main.c', content: '#include <stdio.h>\n#include <stdlib.h>\n#include "greet.h"\nint main(void) {\n  greet();\n  fflush(stdout);\n  return system("sh inspect-state.sh");\n}\n' },
+      { name: 'greet.h', content: 'void greet(void);\n' },
+      { name: 'greet.c', content: '#include <stdio.h>\n#include "greet.h"\nvoid greet(void) { puts("honest"); }\n' },
+    ],
+  },
+};
+type RuntimeName = keyof typeof RUNTIMES;
+
+let platform: LocalPlatform;
+const images = new Map<RuntimeName, string>();
+/** What the honest program printed on each runtime's fresh worker. */
+const freshListing = new Map<RuntimeName, string>();
+let honestRuns = 0;
+
+interface Ran extends ProxyResult {
+  worker: LocalWorker;
+}
+
+async function run(runtime: RuntimeName, files: SourceFile[], overrides: Partial<RunLimits> = {}): Promise<Ran> {
+  const image = images.get(runtime) as string;
+  const lease = await platform.acquire(image);
+  const worker = lease.worker as LocalWorker;
+  try {
+    const result = await worker.run(
+      { requestId: 'clean-worker', files, main: RUNTIMES[runtime].main, stdin: '', args: [], limits: { ...limits, ...overrides } },
+      new AbortController().signal,
+    );
+    lease.release(true);
+    return { ...result, worker };
+  } catch (error) {
+    lease.release(false);
+    throw error;
+  }
+}
+
+const honestFiles = (runtime: RuntimeName): SourceFile[] => [...RUNTIMES[runtime].honest, INSPECT];
+
+/** The honest run after an attack: it must succeed and see what a fresh worker shows. */
+async function expectFresh(runtime: RuntimeName): Promise<Ran> {
+  const honest = await run(runtime, honestFiles(runtime));
+  honestRuns += 1;
+  expect({ status: honest.status, stderr: honest.stderr, compile: honest.compile?.exitCode ?? 0 }).toEqual({ status: 'ok', stderr: '', compile: 0 });
+  expect(honest.stdout).toBe(freshListing.get(runtime));
+  return honest;
+}
+
+/** Runs an attack fixture, then the honest run; says whether the same worker served both. */
+async function attackThenHonest(runtime: RuntimeName, attack: SourceFile, overrides: Partial<RunLimits> = {}): Promise<{ attack: Ran; honest: Ran }> {
+  const attackRun = await run(runtime, [attack], overrides);
+  const honest = await expectFresh(runtime);
+  if (honest.worker !== attackRun.worker) {
+    // allowed: the proxy could not prove the worker clean and retired it; the new one is fresh
+    expect(attackRun.worker.retiredReason).not.toBeNull();
+  }
+  return { attack: attackRun, honest };
+}
+
+const retiredSoFar = (): number => platform.stats().reduce((sum, pool) => sum + (pool.retiredUnclean ?? 0), 0);
+
+beforeAll(async () => {
+  const names = Object.keys(RUNTIMES) as RuntimeName[];
+  for (const name of names) images.set(name, await runtimeImage(RUNTIMES[name].spec));
+  // one worker per runtime (the budget allows no second): every run of a runtime lands on it
+  platform = createLocalPlatform({ poolSize: 1, maxWorkers: names.length, cleanBudgetMs: 5_000 });
+  await platform.start();
+  for (const name of names) await platform.warm(images.get(name) as string, 1);
+  for (const name of names) {
+    const fresh = await run(name, honestFiles(name));
+    expect(fresh.status).toBe('ok');
+    expect(fresh.stdout).toMatch(/^honest/);
+    expect(fresh.stdout).toContain('== writable paths\n');
+    freshListing.set(name, fresh.stdout);
+  }
+});
+
+afterAll(async () => {
+  // the counter the issue asks for: attacks may cost workers, never an honest run
+  console.log(`clean-worker attacks: ${retiredSoFar()} worker(s) retired, ${honestRuns} honest runs after attacks, all ok`);
+  await platform?.close();
+});
+
+describe('a worker reused after an attack is as fresh as a new one', () => {
+  it('the fresh listing names exactly the writable paths we clean', () => {
+    const listing = freshListing.get('python') as string;
+    const writable = listing.split('== writable paths\n')[1]?.split('== ')[0]?.trim().split('\n') ?? [];
+    const folders = writable.filter((entry) => !entry.startsWith('/dev/') || ['/dev/shm', '/dev/mqueue'].includes(entry));
+    // the honest program's own files in /box are writable too; nothing else outside the four folders
+    expect(folders.filter((entry) => !entry.startsWith('/box/'))).toEqual(['/box', '/dev/mqueue', '/dev/shm', '/tmp']);
+  });
+
+  it('a tree 300 levels deep in each writable folder, permissions taken away', async () => {
+    const { attack } = await attackThenHonest('python', { name: 'main.py', content: fixture('deep-tree.py') });
+    expect(attack.stdout).toContain('/dev/shm planted 300 levels');
+  });
+
+  it('200 000 entries over the writable folders', async () => {
+    const { attack, honest } = await attackThenHonest('python', { name: 'main.py', content: fixture('many-entries.py') });
+    const made = Number(/entries (\d+)/.exec(attack.stdout)?.[1]);
+    // the inode limits stop it first; what it made is still far beyond any cleanup that gave up early
+    expect(made).toBeGreaterThan(50_000);
+    console.log(`many-entries: ${made} entries made; cleaning took ${attack.worker.lastCleanMs ?? 'n/a'} ms; honest run on ${honest.worker === attack.worker ? 'the same' : 'a new'} worker`);
+  });
+
+  it.each([
+    ['python', 'python-startup.py', 'main.py'],
+    ['node', 'node-startup.js', 'main.js'],
+    ['ruby', 'ruby-startup.rb', 'main.rb'],
+    ['php', 'php-startup.php', 'main.php'],
+  ] as const)('start-up files for the next %s program (%s)', async (runtime, name, main) => {
+    const { attack, honest } = await attackThenHonest(runtime, { name: main, content: fixture(name) });
+    expect(attack.stdout).toMatch(/planted/);
+    expect(honest.stdout).not.toContain('PWNED');
+    // and on the next prewarmed or cold start after that one, still nothing
+    await expectFresh(runtime);
+  });
+
+  it('a POSIX message queue and System V queue and semaphores', async () => {
+    const { attack } = await attackThenHonest('python', { name: 'main.py', content: fixture('message-queue.py') });
+    expect(attack.stdout).toContain('posix queue planted');
+    expect(attack.stdout).toContain('system v queue and semaphores planted');
+  });
+
+  it('symlinks left pointing out of /box, then a request that writes through those names', async () => {
+    const planted = await run('python', [{ name: 'main.py', content: fixture('symlink-escape.py') }]);
+    expect(planted.stdout).toBe('planted\n');
+    const secret = 'ANSWER_KEY = 42\n';
+    const victim = await run('python', [
+      { name: 'main.py', content: 'import os, lib.helper\nprint(lib.helper.ANSWER_KEY, os.path.islink("lib"), sorted(os.listdir("/tmp")))\n' },
+      { name: 'lib/helper.py', content: secret },
+    ]);
+    expect(victim.status).toBe('ok');
+    expect(victim.stdout).toBe('42 False []\n');
+    await expectFresh('python');
+  });
+
+  it('a full /tmp, /box and /dev/shm, then an honest compile in C', async () => {
+    const { attack } = await attackThenHonest('c', { name: 'main.c', content: fixture('fill-workdirs.c') });
+    expect(attack.status).toBe('ok');
+    expect(attack.stdout).toMatch(/\/tmp filled: \d+ bytes, [1-9]\d* entries/);
+  });
+
+  it('io_uring, memfd_secret and userfaultfd are not there for a program', async () => {
+    const probe = await run('python', [{ name: 'main.py', content: fixture('kernel-surface.py') }]);
+    expect(probe.stdout).toBe('io_uring_setup ENOSYS\nmemfd_secret ENOSYS\nuserfaultfd ENOSYS\n');
+    await expectFresh('python');
+  });
+
+  it('files whose paths collide are the request\'s fault: files_rejected, and the worker stays', async () => {
+    const first = await run('python', [
+      { name: 'a', content: 'x' },
+      { name: 'a/b', content: 'y' },
+      { name: 'main.py', content: 'print(1)' },
+    ]);
+    expect(first).toMatchObject({ status: 'files_rejected' });
+    expect(first.message).toMatch(/collide/);
+    const next = await expectFresh('python');
+    expect(next.worker).toBe(first.worker);
+  });
+});
+
+describe('colliding paths through the API', () => {
+  it('answer 400 conflicting_file_paths before any worker is used', async () => {
+    const api = await startLiveApi({ runtimes: ['python@3.11'], poolSize: 1, config: { raceMode: 'single' } });
+    try {
+      const refused = await api.run({ runtime: 'python@3.11', files: [{ name: 'main.py', content: 'print(1)' }, { name: 'main.py/x', content: '' }] });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error?.code).toBe('conflicting_file_paths');
+      const after = await api.run({ runtime: 'python@3.11', files: [{ name: 'main.py', content: 'print(1)' }] });
+      expect(after.body.status).toBe('ok');
+      expect(api.platform.stats().map((pool) => pool.retiredUnclean)).toEqual([0]);
+    } finally {
+      await api.close();
+    }
+  });
+});
