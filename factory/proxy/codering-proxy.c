@@ -1409,7 +1409,15 @@ static int handle(request_t *r) {
   long long oom_before = read_oom_kills();
   int rc = as_sandbox(write_files, r, clean_budget_ms);
   if (rc != WRITE_OK) {
-    /* the request's own fault (names that collide, files larger than the box): the worker is fine */
+    /* the request's own fault (names that collide, files larger than the box): the worker is fine.
+       The interpreter waiting for this request goes too: the proof admits no process, and the next
+       one starts after it, on a box proven empty again. */
+    if (warm.pid > 0) {
+      kill(warm.pid, SIGKILL);
+      waitpid(warm.pid, NULL, 0);
+      close_prewarmed(&warm);
+      warm.pid = 0;
+    }
     emit_simple("files_rejected", rc == WRITE_TOO_LARGE ? "the files do not fit in the workdir"
                                    : rc == WRITE_CONFLICT ? "two files' paths collide (a file and a folder of the same name, or the same path twice)"
                                                           : "cannot write the files");

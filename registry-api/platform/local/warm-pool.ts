@@ -126,7 +126,6 @@ export class WarmPool {
           if (clean && !worker.broken && !this.closed) {
             this.offer(worker);
           } else {
-            if (worker.retiredReason !== null) this.retiredUnclean += 1;
             void this.retire(worker);
           }
           this.replenish();
@@ -142,6 +141,7 @@ export class WarmPool {
   }
 
   private async retire(worker: LocalWorker): Promise<void> {
+    if (worker.retiredReason !== null) this.retiredUnclean += 1;
     worker.close();
     this.options.budget.give();
     try {

@@ -69,6 +69,44 @@ describe('LocalWorker', () => {
     await expect(running).rejects.toThrow(/fork: resource/);
   });
 
+  it('stays busy after its answer until the proxy proves it clean', async () => {
+    const proxy = new FakeProxy();
+    const worker = make(proxy);
+    const running = worker.run(request, new AbortController().signal);
+    proxy.answer({ status: 'ok' }, 'none');
+    await expect(running).resolves.toMatchObject({ status: 'ok' });
+    expect(worker.busy).toBe(true);
+    await expect(worker.run(request, new AbortController().signal)).rejects.toThrow(/not proven clean yet/);
+    const clean = worker.whenClean();
+    proxy.state('clean');
+    await expect(clean).resolves.toBe(true);
+    expect(worker.busy).toBe(false);
+    expect(worker.lastCleanMs).toBe(1);
+    expect(worker.broken).toBeNull();
+  });
+
+  it('is never reused once the proxy retires it', async () => {
+    const proxy = new FakeProxy();
+    const worker = make(proxy);
+    const running = worker.run(request, new AbortController().signal);
+    proxy.answer({ status: 'ok', stdout: Buffer.from('answer').toString('base64') }, 'retired');
+    // the answer still counts: it went out before the cleaning
+    await expect(running).resolves.toMatchObject({ stdout: 'answer' });
+    await expect(worker.whenClean()).resolves.toBe(false);
+    expect(worker.retiredReason).toMatch(/still has 3 entries/);
+    expect(worker.broken).toMatch(/retired/);
+  });
+
+  it('declares the worker dead when it is not proven clean within the budget plus grace', async () => {
+    const proxy = new FakeProxy();
+    const worker = make(proxy);
+    const running = worker.run(request, new AbortController().signal);
+    proxy.answer({ status: 'ok' }, 'none');
+    await running;
+    await expect(worker.whenClean()).resolves.toBe(false);
+    expect(worker.broken).toMatch(/not proven clean within 200 ms/);
+  });
+
   it('declares the worker dead when no answer comes within the limits plus grace', async () => {
     const proxy = new FakeProxy();
     const worker = make(proxy);

@@ -64,6 +64,41 @@ describe('WarmPool', () => {
     expect(h.budget.inUse).toBe(1);
   });
 
+  it('gives a worker to the next run only once it is proven clean', async () => {
+    const h = harness({ size: 1, budget: 1 });
+    h.pool.resize(1);
+    await settle();
+    const lease = await h.pool.acquire();
+    const worker = lease.worker as LocalWorker;
+    const running = worker.run({ requestId: 'r', files: [], main: 'm', stdin: '', args: [], limits: { wallMs: 100, cpuMs: 100, compileWallMs: 100, memoryBytes: 1, outputBytes: 10, processes: 1, fileBytes: 1 } }, new AbortController().signal);
+    h.spawned[0]?.answer({ status: 'ok' }, 'none');
+    await running;
+    lease.release(true);
+    let next: LocalWorker | undefined;
+    void h.pool.acquire().then((l) => (next = l.worker as LocalWorker));
+    await settle();
+    expect(next).toBeUndefined();
+    expect(h.pool.stats()).toMatchObject({ idle: 0, busy: 1, waiting: 1 });
+    h.spawned[0]?.state('clean');
+    await settle();
+    expect(next).toBe(worker);
+  });
+
+  it('replaces a worker the proxy retired, and counts it', async () => {
+    const h = harness({ size: 1, budget: 1 });
+    h.pool.resize(1);
+    await settle();
+    const lease = await h.pool.acquire();
+    const running = lease.worker.run({ requestId: 'r', files: [], main: 'm', stdin: '', args: [], limits: { wallMs: 100, cpuMs: 100, compileWallMs: 100, memoryBytes: 1, outputBytes: 10, processes: 1, fileBytes: 1 } }, new AbortController().signal);
+    h.spawned[0]?.answer({ status: 'ok' }, 'retired');
+    await running;
+    lease.release(true);
+    await settle();
+    expect(h.destroyed).toEqual([lease.worker.id]);
+    expect(h.spawned).toHaveLength(2);
+    expect(h.pool.stats()).toMatchObject({ idle: 1, busy: 0, retiredUnclean: 1 });
+  });
+
   it('grows on demand within the global budget, and queues within its bound', async () => {
     const h = harness({ size: 1, budget: 2, queueMax: 1 });
     const a = await h.pool.acquire();

@@ -1,4 +1,5 @@
 import {
+  decodeProxyFrame,
   decodeProxyResult,
   encodeProxyRequest,
   MalformedProxyResult,
@@ -94,6 +95,23 @@ describe('proxy result decoding', () => {
     ['array', '[]'],
   ])('rejects %s', (_label, body) => {
     expect(() => decodeProxyResult(body)).toThrow(MalformedProxyResult);
+  });
+});
+
+describe('proxy frame decoding: a result, then the worker state', () => {
+  const result = { status: 'runtime_error', exitCode: 1, signal: null, stdout: '', stderr: '', compile: null, wallMs: 1, cpuMs: 1, memoryBytes: 1, message: '' };
+  it('tells results from state frames', () => {
+    expect(decodeProxyFrame(JSON.stringify(result))).toMatchObject({ kind: 'result', result: { status: 'runtime_error' } });
+    expect(decodeProxyFrame('{"state":"clean","cleanMs":3}')).toEqual({ kind: 'state', frame: { state: 'clean', cleanMs: 3 } });
+    expect(decodeProxyFrame('{"state":"retired","reason":"/tmp still has 2 entries"}')).toEqual({
+      kind: 'state',
+      frame: { state: 'retired', reason: '/tmp still has 2 entries' },
+    });
+  });
+
+  it('takes files_rejected as a result, and refuses an unknown state', () => {
+    expect(decodeProxyFrame(JSON.stringify({ ...result, status: 'files_rejected' }))).toMatchObject({ result: { status: 'files_rejected' } });
+    expect(() => decodeProxyFrame('{"state":"dirty"}')).toThrow(MalformedProxyResult);
   });
 });
 

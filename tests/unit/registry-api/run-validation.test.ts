@@ -59,6 +59,21 @@ describe('file names', () => {
       'invalid_file_name',
     );
   });
+
+  test.each([
+    [['lib', 'lib/util.py']],
+    [['lib/util.py', 'lib']],
+    [['a/b', 'a/b/c/d.py']],
+  ])('a file that is also another file\'s folder is refused: %j', async (names) => {
+    const files = [...names.map((name) => ({ name, content: '' })), { name: 'main.py', content: '' }];
+    const error = await refused({ runtime: 'python@3', files }, 400, 'conflicting_file_paths');
+    expect(error.details.name).toMatch(/\//);
+  });
+
+  test('folders shared by several files are fine', async () => {
+    const files = ['lib/a.py', 'lib/sub/c.py', 'main.py'].map((name) => ({ name, content: '' }));
+    expect((await run({ runtime: 'python@3', files })).status).toBe(200);
+  });
 });
 
 describe('sizes and counts', () => {
