@@ -10,6 +10,9 @@ case "${1:-}" in
     exec node -e '
 const fs = require("fs");
 const path = require("path");
+// libuv starts its thread pool on the first asynchronous file call: start it now, while no program
+// waits (the sandbox has no io_uring, which would otherwise take those calls)
+fs.stat("/", () => {});
 const argv = fs.readFileSync(3, "utf8").split("\0");
 fs.closeSync(3);
 const main = path.resolve(argv[0]);
