@@ -7,6 +7,7 @@
 
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Catalogue } from '../factory/catalogue';
 import type { RegistryConfig } from './config';
@@ -112,10 +113,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   void app.register(swaggerUi, { routePrefix: '/docs' });
   // Routes in a plugin registered after swagger, so that swagger sees every one of them.
   void app.register(async (scope) => {
-    healthRoutes(scope, context);
-    runtimeRoutes(scope, context);
-    imageRoutes(scope, context);
-    runRoutes(scope, context);
+    const api = scope.withTypeProvider<TypeBoxTypeProvider>();
+    healthRoutes(api, context);
+    runtimeRoutes(api, context);
+    imageRoutes(api, context);
+    runRoutes(api, context);
   });
 
   app.addHook('onReady', async () => {

@@ -1,16 +1,6 @@
-import type { ProxyFrame, ProxyResult } from './proxy-types';
+import { RUN_STATUSES, type ProxyFrame, type ProxyResult } from './proxy-types';
 
-const STATUSES: ReadonlySet<string> = new Set<ProxyResult['status']>([
-  'ok',
-  'runtime_error',
-  'compile_error',
-  'timeout',
-  'memory_limit',
-  'output_limit',
-  'internal_error',
-  'cancelled',
-  'files_rejected',
-]);
+const STATUSES: ReadonlySet<string> = new Set(RUN_STATUSES);
 
 /** The proxy answered something that is not a result: a worker failure, never the user's. */
 export class MalformedProxyResult extends Error {

@@ -29,22 +29,28 @@ export interface WorkerRequest {
   limits: RunLimits;
 }
 
-export type RunStatus =
-  | 'ok'
-  | 'runtime_error'
-  | 'compile_error'
-  | 'timeout'
-  | 'memory_limit'
-  | 'output_limit'
-  | 'internal_error';
-
 /**
- * What the proxy answered, decoded (outputs are UTF-8 text with replacement characters).
- * `cancelled` answers a cancel of ours; `files_rejected` says the request's files could not be
- * written as given (paths that collide, too large for the box): the request's fault, the worker is fine.
+ * Every status the proxy can answer. `cancelled` answers a cancel of ours; `files_rejected` says the
+ * request's files could not be written as given (paths that collide, too large for the box): the
+ * request's fault, the worker is fine; `internal_error` is the worker's own failure.
  */
+export const RUN_STATUSES = [
+  'ok',
+  'runtime_error',
+  'compile_error',
+  'timeout',
+  'memory_limit',
+  'output_limit',
+  'internal_error',
+  'cancelled',
+  'files_rejected',
+] as const;
+
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** What the proxy answered, decoded (outputs are UTF-8 text with replacement characters). */
 export interface ProxyResult {
-  status: RunStatus | 'cancelled' | 'files_rejected';
+  status: RunStatus;
   exitCode: number | null;
   signal: string | null;
   stdout: string;

@@ -6,6 +6,7 @@
 
 import type { JSONSchemaType } from 'ajv';
 import type { RunLimits } from '../platform/platform';
+import { RACE_MODES } from './race-modes';
 import type { RegistryConfig } from './registry-config';
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
@@ -44,7 +45,7 @@ export const registryConfigSchema: JSONSchemaType<RegistryConfig> = {
     poolSize: { type: 'integer', minimum: 1, maximum: 64 },
     poolMaxTotal: positiveInt,
     queueMax: { type: 'integer', minimum: 0 },
-    raceMode: { type: 'string', enum: ['pair', 'hedged', 'single'] },
+    raceMode: { type: 'string', enum: RACE_MODES },
     pairMaxInFlight: { type: 'integer', minimum: 1, maximum: 1024 },
     retries: { type: 'integer', minimum: 0, maximum: 10 },
     runMarginMs: positiveInt,

@@ -5,9 +5,9 @@
  */
 
 import type { RunLimits } from '../platform/platform';
+import type { RaceMode } from './race-modes';
 
 export type PlatformName = 'local' | 'nuclio';
-export type RaceMode = 'pair' | 'hedged' | 'single';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface HedgeConfig {

@@ -14,31 +14,15 @@
  */
 
 import { CoderingError, isCoderingError } from '../../errors';
-import type { RegistryConfig } from '../config';
+import type { RaceMode, RegistryConfig } from '../config';
+import type { AnsweredStatus, RunInput, RunResponse } from '../contract';
 import type { RunImages } from '../images/run-images';
 import type { RegistryMetrics } from '../metrics/registry-metrics';
-import type { Platform, ProxyResult } from '../platform/platform';
+import type { Platform } from '../platform/platform';
 import { LatencyWindow } from './latency-window';
-import { raceAttempt, type AttemptResult, type RaceMode } from './race-attempt';
+import { raceAttempt, type AttemptResult } from './race-attempt';
 import { AttemptFailed } from './race-errors';
-import { checkRunInput, type RunInput } from './run-input';
-
-export interface RunResponse {
-  status: ProxyResult['status'];
-  stdout: string;
-  stderr: string;
-  exitCode: number | null;
-  signal: string | null;
-  stdoutTruncated: boolean;
-  stderrTruncated: boolean;
-  compile?: { stdout: string; stderr: string; exitCode: number | null };
-  timings: { queueMs: number; compileMs: number; runMs: number; totalMs: number };
-  /** What the program itself used, as Judge0 reports time and memory. */
-  usage: { cpuMs: number; memoryBytes: number };
-  runtime: { id: string; image: string; digest: string | null };
-  /** `mode` is what ran; `requested` what was asked (a pair is hedged when the machine is busy). */
-  race: { mode: RaceMode; requested: RaceMode; workers: number; winner: 1 | 2; fallback: boolean; retries: number };
-}
+import { checkRunInput } from './run-input';
 
 export interface RunContext {
   requestId: string;
@@ -122,7 +106,8 @@ export class Executor {
         );
       }
 
-      if (outcome.result.status === 'files_rejected') {
+      const { status } = outcome.result;
+      if (status === 'files_rejected') {
         // the worker could not write the files as given: the request's fault, and the worker is fine
         throw new CoderingError('files_rejected', outcome.result.message, { runtime: runtimeId });
       }
@@ -131,6 +116,7 @@ export class Executor {
       metrics.raceEvent('fallback', outcome.fallback ? 1 : 0);
       metrics.raceEvent('cancelled_loser', outcome.cancelledLosers);
       const response = toResponse(outcome, {
+        status,
         runtimeId,
         digest: image.digest,
         mode,
@@ -162,11 +148,19 @@ export class Executor {
 
 function toResponse(
   outcome: AttemptResult,
-  extra: { runtimeId: string; digest: string | null; mode: RaceMode; requested: RaceMode; retries: number; totalMs: number },
+  extra: {
+    status: AnsweredStatus;
+    runtimeId: string;
+    digest: string | null;
+    mode: RaceMode;
+    requested: RaceMode;
+    retries: number;
+    totalMs: number;
+  },
 ): RunResponse {
   const { result } = outcome;
   const response: RunResponse = {
-    status: result.status,
+    status: extra.status,
     stdout: result.stdout,
     stderr: result.stderr,
     exitCode: result.exitCode,

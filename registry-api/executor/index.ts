@@ -1,6 +1,6 @@
-export { Executor, type ExecutorOptions, type RunContext, type RunResponse, type ExecutorLog } from './executor';
-export { raceAttempt, type AttemptOptions, type AttemptResult, type RaceMode } from './race-attempt';
+export { Executor, type ExecutorOptions, type RunContext, type ExecutorLog } from './executor';
+export { raceAttempt, type AttemptOptions, type AttemptResult, type WinningResult } from './race-attempt';
 export { AttemptFailed, RunAborted } from './race-errors';
 export { LatencyWindow } from './latency-window';
-export { checkRunInput, type RunInput, type UserLimits, type CheckedRun } from './run-input';
+export { checkRunInput, type UserLimits, type CheckedRun } from './run-input';
 export { fileNameProblem, MAX_FILE_NAME_BYTES } from './file-name';

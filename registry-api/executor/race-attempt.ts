@@ -15,11 +15,12 @@
  */
 
 import { CoderingError, isCoderingError } from '../../errors';
-import type { RaceMode } from '../config/registry-config';
-import type { Lease, Platform, ProxyResult, WorkerRequest } from '../platform/platform';
+import type { RaceMode } from '../config';
+import type { Lease, Platform, ProxyResult, RunStatus, WorkerRequest } from '../platform/platform';
 import { AttemptFailed, RunAborted } from './race-errors';
 
-export type { RaceMode };
+/** A worker's `internal_error` is its failure and `cancelled` answers our cancel: neither wins a race. */
+export type WinningResult = ProxyResult & { status: Exclude<RunStatus, 'internal_error' | 'cancelled'> };
 
 export interface AttemptOptions {
   mode: RaceMode;
@@ -37,7 +38,7 @@ export interface AttemptOptions {
 }
 
 export interface AttemptResult {
-  result: ProxyResult;
+  result: WinningResult;
   /** The winner's image, as the worker reports it (with digest where known). */
   image: string;
   /** 1 for the worker launched first, 2 for the second. */
@@ -148,7 +149,7 @@ export function raceAttempt(
       reject(new AttemptFailed(failures));
     };
 
-    const win = (slot: Slot, result: ProxyResult, workerMs: number): void => {
+    const win = (slot: Slot, result: WinningResult, workerMs: number): void => {
       slot.state = 'answered';
       finish();
       resolve({
@@ -190,19 +191,20 @@ export function raceAttempt(
         (result) => {
           cancelTimer(slot.deadline);
           if (slot.timedOut) return release(slot, false);
-          if (result.status === 'internal_error') {
+          const { status } = result;
+          if (status === 'internal_error') {
             release(slot, false);
             if (slot.state === 'running') fail(slot, `the proxy reported an internal error: ${result.message}`);
             return;
           }
           release(slot, true);
           if (slot.state !== 'running') return; // a loser that answered or cancelled: already counted
-          if (result.status === 'cancelled') {
+          if (status === 'cancelled') {
             if (slot.cancelledByUs || decided) return;
             fail(slot, 'the worker answered cancelled without being asked to');
             return;
           }
-          if (!decided) win(slot, result, performance.now() - sent);
+          if (!decided) win(slot, { ...result, status }, performance.now() - sent);
         },
         (error: unknown) => {
           cancelTimer(slot.deadline);

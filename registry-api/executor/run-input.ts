@@ -5,25 +5,12 @@
 
 import { CoderingError } from '../../errors';
 import type { RegistryConfig } from '../config';
+import type { RunInput } from '../contract';
 import type { RunLimits, SourceFile, WorkerRequest } from '../platform/platform';
 import { fileNameProblem } from './file-name';
-import type { RaceMode } from './race-attempt';
 
 /** The limits a request may set; compile wall time and file size stay the operator's. */
 export type UserLimits = Pick<RunLimits, 'wallMs' | 'cpuMs' | 'memoryBytes' | 'outputBytes' | 'processes'>;
-
-export interface RunInput {
-  runtime?: string;
-  /** A built image reference (from a build job) instead of `runtime` + `libraries`. */
-  image?: string;
-  files: SourceFile[];
-  main?: string;
-  stdin?: string;
-  args?: string[];
-  limits?: Partial<UserLimits>;
-  libraries?: string[];
-  mode?: RaceMode;
-}
 
 export type CheckedRun = Omit<WorkerRequest, 'requestId'>;
 

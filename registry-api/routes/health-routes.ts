@@ -3,22 +3,22 @@
  * says runs would be served now (readiness: the engine answers and the default pools are warm).
  */
 
-import type { FastifyInstance } from 'fastify';
 import { CoderingError } from '../../errors';
-import { errorResponses } from './schemas';
+import { errorResponses, healthSchema } from '../contract';
+import type { ApiInstance } from './api-instance';
 import type { RouteContext } from './route-context';
 
 /** A readiness probe must answer quickly even when the engine hangs. */
 const READY_TIMEOUT_MS = 2000;
 
-export function healthRoutes(app: FastifyInstance, context: RouteContext): void {
+export function healthRoutes(app: ApiInstance, context: RouteContext): void {
   app.get(
     '/healthz',
     {
       schema: {
         summary: 'Liveness: the process answers',
         tags: ['health'],
-        response: { 200: { type: 'object', properties: { status: { type: 'string' } } } },
+        response: { 200: healthSchema },
       },
     },
     async () => ({ status: 'ok' }),
@@ -30,7 +30,7 @@ export function healthRoutes(app: FastifyInstance, context: RouteContext): void 
       schema: {
         summary: 'Readiness: the engine answers and the default pools are warm',
         tags: ['health'],
-        response: { 200: { type: 'object', properties: { status: { type: 'string' } } }, ...errorResponses },
+        response: { 200: healthSchema, ...errorResponses },
       },
     },
     async () => {

@@ -3,21 +3,22 @@
  * the same content while it is active); clients poll the job or follow its events.
  */
 
-import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import { CoderingError } from '../../errors';
+import { errorResponses, imageRequestSchema, jobListSchema, jobSchema } from '../contract';
 import { isFinished, type BuildJob } from '../jobs/build-job';
 import { resolveTarget } from '../images/runtime-target';
+import type { ApiInstance } from './api-instance';
 import type { RouteContext } from './route-context';
-import { errorResponses, imageRequestSchema, jobSchema } from './schemas';
 
-const JOB_ID = { type: 'string', pattern: '^[0-9a-f-]{36}$' } as const;
+const jobParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });
 const DEFAULT_LIST_LIMIT = 20;
 const MAX_LIST_LIMIT = 200;
 /** Keeps proxies from closing an idle event stream while a long build step runs. */
 const HEARTBEAT_MS = 15_000;
 
-export function imageRoutes(app: FastifyInstance, context: RouteContext): void {
-  app.post<{ Body: { runtime: string; libraries?: string[] } }>(
+export function imageRoutes(app: ApiInstance, context: RouteContext): void {
+  app.post(
     '/v1/images',
     {
       schema: {
@@ -36,21 +37,17 @@ export function imageRoutes(app: FastifyInstance, context: RouteContext): void {
     },
   );
 
-  app.get<{ Querystring: { limit?: string } }>(
+  app.get(
     '/v1/images/jobs',
     {
       schema: {
         summary: 'Recent build jobs, newest first',
         tags: ['images'],
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { limit: { type: 'string', pattern: '^[0-9]{1,4}$' } },
-        },
-        response: {
-          200: { type: 'object', required: ['jobs'], properties: { jobs: { type: 'array', items: jobSchema } } },
-          ...errorResponses,
-        },
+        querystring: Type.Object(
+          { limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: jobListSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -59,26 +56,26 @@ export function imageRoutes(app: FastifyInstance, context: RouteContext): void {
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/v1/images/jobs/:id',
     {
       schema: {
         summary: 'One build job: state, progress (stage, step n/total, last line), image or error',
         tags: ['images'],
-        params: { type: 'object', required: ['id'], properties: { id: JOB_ID } },
+        params: jobParams,
         response: { 200: jobSchema, ...errorResponses },
       },
     },
     async (request) => findJob(context, request.params.id),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/v1/images/jobs/:id/events',
     {
       schema: {
         summary: 'Server-sent events: the job on every change, until it is finished',
         tags: ['images'],
-        params: { type: 'object', required: ['id'], properties: { id: JOB_ID } },
+        params: jobParams,
         produces: ['text/event-stream'],
       },
     },

@@ -1,12 +1,11 @@
 /** `POST /v1/run`: a user's program, raced on warm workers. The user's failure is a 200 with its status. */
 
-import type { FastifyInstance } from 'fastify';
-import type { RunInput } from '../executor/run-input';
+import { errorResponses, runRequestSchema, runResponseSchema } from '../contract';
+import type { ApiInstance } from './api-instance';
 import type { RouteContext } from './route-context';
-import { errorResponses, runRequestSchema, runResponseSchema } from './schemas';
 
-export function runRoutes(app: FastifyInstance, context: RouteContext): void {
-  app.post<{ Body: RunInput }>(
+export function runRoutes(app: ApiInstance, context: RouteContext): void {
+  app.post(
     '/v1/run',
     {
       schema: {

@@ -1,38 +1,32 @@
 /** The catalogue as clients see it, and one request resolved to a concrete runtime (and its image). */
 
-import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import type { RuntimeDefinition } from '../../factory/catalogue';
+import { errorResponses, resolvedRuntimeSchema, runtimeListSchema, type RuntimeBody } from '../contract';
 import { resolveTarget } from '../images/runtime-target';
+import type { ApiInstance } from './api-instance';
 import type { RouteContext } from './route-context';
-import { errorResponses, resolvedRuntimeSchema, runtimeSchema } from './schemas';
 
-export function runtimeRoutes(app: FastifyInstance, context: RouteContext): void {
+export function runtimeRoutes(app: ApiInstance, context: RouteContext): void {
   app.get(
     '/v1/runtimes',
     {
       schema: {
         summary: 'The runtime catalogue',
         tags: ['runtimes'],
-        response: {
-          200: { type: 'object', required: ['runtimes'], properties: { runtimes: { type: 'array', items: runtimeSchema } } },
-          ...errorResponses,
-        },
+        response: { 200: runtimeListSchema, ...errorResponses },
       },
     },
     async () => ({ runtimes: context.catalogue.runtimes.map(describeRuntime) }),
   );
 
-  app.get<{ Params: { spec: string } }>(
+  app.get(
     '/v1/runtimes/:spec',
     {
       schema: {
         summary: 'Resolve a runtime request (`python@^3.10`) to a concrete version and its image if built',
         tags: ['runtimes'],
-        params: {
-          type: 'object',
-          required: ['spec'],
-          properties: { spec: { type: 'string', minLength: 1, maxLength: 64 } },
-        },
+        params: Type.Object({ spec: Type.String({ minLength: 1, maxLength: 64 }) }),
         response: { 200: resolvedRuntimeSchema, ...errorResponses },
       },
     },
@@ -55,7 +49,7 @@ export function runtimeRoutes(app: FastifyInstance, context: RouteContext): void
   );
 }
 
-function describeRuntime(definition: RuntimeDefinition): Record<string, unknown> {
+function describeRuntime(definition: RuntimeDefinition): RuntimeBody {
   return {
     language: definition.language,
     displayName: definition.displayName,

@@ -1,0 +1,57 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { RUN_STATUSES, type RunStatus } from '../../factory/proxy';
+import { RACE_MODES } from '../config';
+import { stringEnum } from './string-enum';
+
+/**
+ * Statuses the proxy can say that never reach a client as a run's answer: the race never lets a
+ * worker's `internal_error` (a failure of ours: fallback or retry, then `workers_failed`) or a
+ * `cancelled` (the answer to our own cancel of a loser) win, and the executor turns `files_rejected`
+ * into a 400 error. Publishing them would promise clients statuses they can never see.
+ */
+const NEVER_ANSWERED = ['internal_error', 'cancelled', 'files_rejected'] as const satisfies readonly RunStatus[];
+
+export type AnsweredStatus = Exclude<RunStatus, (typeof NEVER_ANSWERED)[number]>;
+
+const ANSWERED_STATUSES = RUN_STATUSES.filter(
+  (status): status is AnsweredStatus => !(NEVER_ANSWERED as readonly RunStatus[]).includes(status),
+);
+
+const raceMode = stringEnum(RACE_MODES);
+const nullableInteger = Type.Union([Type.Integer(), Type.Null()]);
+
+/** The answer to `POST /v1/run`: a program that fails is a 200 with its status, not an error. */
+export const runResponseSchema = Type.Object({
+  status: stringEnum(ANSWERED_STATUSES),
+  stdout: Type.String(),
+  stderr: Type.String(),
+  exitCode: nullableInteger,
+  signal: Type.Union([Type.String(), Type.Null()]),
+  stdoutTruncated: Type.Boolean(),
+  stderrTruncated: Type.Boolean(),
+  compile: Type.Optional(Type.Object({ stdout: Type.String(), stderr: Type.String(), exitCode: nullableInteger })),
+  timings: Type.Object({
+    queueMs: Type.Number(),
+    compileMs: Type.Number(),
+    runMs: Type.Number(),
+    totalMs: Type.Number(),
+  }),
+  usage: Type.Object(
+    { cpuMs: Type.Number(), memoryBytes: Type.Number() },
+    { description: "The program's own CPU time and peak resident memory (the run step, not the compiler)" },
+  ),
+  runtime: Type.Object({ id: Type.String(), image: Type.String(), digest: Type.Union([Type.String(), Type.Null()]) }),
+  race: Type.Object(
+    {
+      mode: raceMode,
+      requested: raceMode,
+      workers: Type.Integer(),
+      winner: Type.Unsafe<1 | 2>(Type.Integer({ enum: [1, 2] })),
+      fallback: Type.Boolean(),
+      retries: Type.Integer(),
+    },
+    { description: '`mode` is what ran, `requested` what was asked: a pair is hedged when the machine is busy' },
+  ),
+});
+
+export type RunResponse = Static<typeof runResponseSchema>;
