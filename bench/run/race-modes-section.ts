@@ -4,15 +4,14 @@
  * process's own. Sequential with the short pause, so that every run finds a warm worker idle.
  */
 
+import { RACE_MODES, type RaceMode } from '../../registry-api/config';
 import { PLAN } from './bench-plan';
 import { benchProgram, type BenchLanguage } from './bench-programs';
 import { boundedBatch, emptyBatch, mergeBatch, type BatchResult } from './bounded-batch';
 import { summarize, type LatencySummary } from './latency-stats';
-import { runOurs, type OurRun, type RaceMode } from './run-client';
+import { runOurs, type OurRun } from './run-client';
 import type { RuntimeUnderTest } from './runtime-images';
 import { cgroupV1Available, cpuDelta, workerCpuSnapshot } from './worker-cpu';
-
-export const RACE_MODES: readonly RaceMode[] = ['pair', 'hedged', 'single'];
 
 export interface RaceModeResult {
   language: BenchLanguage;

@@ -5,10 +5,10 @@
 
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { RaceMode } from '../../registry-api/config';
+import type { RunResponse } from '../../registry-api/contract';
 import { checkAnswer } from './answer-check';
 import type { BenchProgram } from './bench-programs';
-
-export type RaceMode = 'pair' | 'hedged' | 'single';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -25,13 +25,6 @@ export interface OurRun {
   /** Workers that received the request: 2 whenever the race had a second runner. */
   workers: number;
   fallback: boolean;
-}
-
-interface RunResponse {
-  status: string;
-  stdout: string;
-  timings: { queueMs: number; runMs: number; totalMs: number };
-  race: { winner: number; workers: number; fallback: boolean };
 }
 
 function postJson(url: string, body: unknown): Promise<{ status: number; text: string }> {
