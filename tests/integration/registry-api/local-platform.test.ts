@@ -15,6 +15,7 @@ import { JobStore } from '../../../registry-api/jobs';
 import { RegistryMetrics } from '../../../registry-api/metrics';
 import { createLocalPlatform } from '../../../registry-api/platform/local';
 import type { Platform } from '../../../registry-api/platform/platform';
+import { contractErrors, publishedRunAnswer } from '../../unit/registry-api/fakes/published-run-answer';
 
 
 
@@ -80,6 +81,14 @@ describe('registry API on the local platform', () => {
     expect(body.runtime.id).toBe('python@3.11.2');
     expect(body.race.mode).toBe('pair');
     expect(body.timings.totalMs).toBeGreaterThan(0);
+  });
+
+  test('a real answer keeps the contract published at /docs/json', async () => {
+    const validate = publishedRunAnswer(await (await fetch(`${base}/docs/json`)).json());
+    const { status, body } = await run({ files: [{ name: 'main.py', content: 'import sys\nprint("out")\nsys.exit(3)' }] });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ status: 'runtime_error', exitCode: 3, stdout: 'out\n' });
+    expect(contractErrors(validate, body)).toEqual([]);
   });
 
   test('stdin and args reach the program', async () => {
