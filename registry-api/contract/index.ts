@@ -1,3 +1,10 @@
+/**
+ * The API's contract, written once: each TypeBox schema validates what comes in, serializes what goes
+ * out, is published at `/docs`, and gives the TypeScript type of the same thing through `Static`, so
+ * that the code and the document cannot drift apart. Shapes only: sizes that depend on the operator's
+ * configuration are the executor's to check, with their own error codes.
+ */
+
 export { errorResponses, errorSchema, type ErrorBody } from './error-body';
 export { healthSchema } from './health-body';
 export { imageRequestSchema, type ImageRequestBody } from './image-request';
