@@ -7,7 +7,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import Ajv, { type JSONSchemaType } from 'ajv';
 import { CoderingError } from '../errors';
-import { DEFAULT_CONFIG } from '../registry-api/config/default-config';
+import { DEFAULT_CONFIG } from '../config';
 
 export interface RuntimeImageSource {
   /** `python@3.11.2`: a language and a full version of the catalogue. */

@@ -15,7 +15,7 @@
  */
 
 import { CoderingError, isCoderingError } from '../../errors';
-import type { RaceMode } from '../config/registry-config';
+import type { RaceMode } from '../config';
 import type { Lease, Platform, ProxyResult, WorkerRequest } from '../platform/platform';
 import { AttemptFailed, RunAborted } from './race-errors';
 
