@@ -7,23 +7,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { coderingConfig, loadConfig, type CoderingConfig } from '../config';
+import { coderingConfig, loadConfig, type CoderingConfig, type FactorySettings } from '../config';
 import { CoderingError } from '../errors';
 import type { ContextFile } from './engine/build-context';
 
-export interface FactoryConfig {
-  registry: string;
+/** The configuration's factory part, with what depends on the machine worked out. */
+export interface FactoryConfig extends Omit<FactorySettings, 'registryScheme' | 'registryPassword' | 'buildCa' | 'debianMirror'> {
   registryScheme: 'http' | 'https';
-  registryUsername: string;
   /** null when neither the variable nor the password file gives one (pushes then go without auth). */
   registryPassword: string | null;
   /** Absolute. */
   dataDir: string;
-  buildTimeoutMs: number;
-  engineTimeoutMs: number;
-  registryTimeoutMs: number;
-  buildConcurrency: number;
-  nuclioProcessorVersion: string;
   /** Absolute path of a PEM file or a folder of them, or null for none. */
   buildCa: string | null;
 }
@@ -47,17 +41,13 @@ export function factoryConfigOf(config: Readonly<CoderingConfig>): Readonly<Fact
       registryPassword = null;
     }
   }
+  // debianMirror is the scripts' alone: the factory never runs debootstrap.
+  const { debianMirror: _scriptsOnly, ...settings } = factory;
   return Object.freeze({
-    registry: factory.registry,
+    ...settings,
     registryScheme: factory.registryScheme ?? (local ? 'http' : 'https'),
-    registryUsername: factory.registryUsername,
     registryPassword,
     dataDir,
-    buildTimeoutMs: factory.buildTimeoutMs,
-    engineTimeoutMs: factory.engineTimeoutMs,
-    registryTimeoutMs: factory.registryTimeoutMs,
-    buildConcurrency: factory.buildConcurrency,
-    nuclioProcessorVersion: factory.nuclioProcessorVersion,
     buildCa: buildCaPath(factory.buildCa),
   });
 }
