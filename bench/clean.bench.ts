@@ -17,12 +17,13 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { coderingConfig } from '../config';
 import { createImageBuilder } from '../factory';
 import { createLocalPlatform, type LocalWorker } from '../registry-api/platform/local';
 import type { RunLimits, SourceFile } from '../registry-api/platform/platform';
 import { summarize, type LatencySummary } from './run/latency-stats';
 
-const quick = process.env.CODERING_BENCH_QUICK === '1';
+const quick = coderingConfig().bench.quick;
 const ROUNDS = quick ? 2 : 5;
 const ORDINARY_PER_ROUND = quick ? 5 : 20;
 

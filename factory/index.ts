@@ -7,7 +7,7 @@ export * from './engine';
 export * from './registry';
 export * from './tags';
 export * from './templates';
-export { factoryConfig, loadFactoryConfig, readBuildCertificates, REPOSITORY_ROOT } from './factory-config';
+export { factoryConfig, factoryConfigOf, loadFactoryConfig, readBuildCertificates, REPOSITORY_ROOT } from './factory-config';
 export type { FactoryConfig } from './factory-config';
 export { loadCatalogue } from './catalogue';
 export type { Catalogue, ResolvedRuntime, RuntimeDefinition, LibrarySpec } from './catalogue';

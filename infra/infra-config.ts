@@ -7,7 +7,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import Ajv, { type JSONSchemaType } from 'ajv';
 import { CoderingError } from '../errors';
-import { DEFAULT_CONFIG } from '../registry-api/config/default-config';
+import { DEFAULT_CONFIG } from '../config';
 
 export interface RuntimeImageSource {
   /** `python@3.11.2`: a language and a full version of the catalogue. */
@@ -157,17 +157,21 @@ const settingsSchema: JSONSchemaType<InfraSettings> = {
 
 const validateSettings = new Ajv({ allErrors: true }).compile(settingsSchema);
 
-/** Defaults: one small cluster, the API's own maximum limits, the Nuclio chart of v1.14.1. */
+/**
+ * Defaults: one small cluster, the Nuclio chart of v1.14.1; whatever the API and the factory also
+ * know (limits, user, namespace, project, port) comes from the one configuration (config/), so the
+ * stack and a local API never disagree. Cluster-only values stay here.
+ */
 export const DEFAULT_SETTINGS: InfraSettings = {
   namespace: 'codering',
-  nuclioNamespace: 'nuclio',
+  nuclioNamespace: DEFAULT_CONFIG.nuclio.namespace,
   createNamespaces: true,
   skipPush: false,
   registry: {
     mode: 'in-cluster',
     pushServer: '127.0.0.1:30500',
     pullServer: '127.0.0.1:30500',
-    username: 'codering',
+    username: DEFAULT_CONFIG.factory.registryUsername,
     nodePort: 30500,
     storage: '20Gi',
     image: 'registry:2.8.3',
@@ -179,8 +183,8 @@ export const DEFAULT_SETTINGS: InfraSettings = {
     compileWallMs: DEFAULT_CONFIG.maxLimits.compileWallMs,
     memoryBytes: DEFAULT_CONFIG.maxLimits.memoryBytes,
   },
-  nuclio: { chartVersion: '0.20.1', containerBuilderKind: 'kaniko', projectName: 'codering' },
-  api: { image: 'codering/registry-api:latest', replicas: 2, port: 8080 },
+  nuclio: { chartVersion: '0.20.1', containerBuilderKind: 'kaniko', projectName: DEFAULT_CONFIG.nuclio.project },
+  api: { image: 'codering/registry-api:latest', replicas: 2, port: DEFAULT_CONFIG.port },
 };
 
 type Plain = Record<string, unknown>;

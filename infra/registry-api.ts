@@ -6,6 +6,7 @@
 
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { DEFAULT_CONFIG } from '../config';
 import { DEFAULT_FUNCTION_PREFIX, eventTimeoutMs } from '../factory/nuclio';
 import type { ApiSettings, LimitSettings } from './infra-config';
 import { coderingLabels, selectorLabels } from './labels';
@@ -27,7 +28,7 @@ export interface RegistryApiArgs {
 
 const COMPONENT = 'registry-api';
 /** Over the proxy's own limits, what a call may take before the API gives up (see eventTimeoutMs). */
-const RUN_MARGIN_MS = 3000;
+const RUN_MARGIN_MS = DEFAULT_CONFIG.runMarginMs;
 
 export class RegistryApi extends pulumi.ComponentResource {
   readonly deployment: k8s.apps.v1.Deployment;

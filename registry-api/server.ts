@@ -8,28 +8,23 @@ import path from 'node:path';
 import pino from 'pino';
 import { loadCatalogue } from '../factory/catalogue';
 import { createImageBuilder } from '../factory/builder';
+import { createDockerClient, type DockerClient } from '../factory/engine';
+import { factoryConfigOf } from '../factory/factory-config';
 import { buildApp } from './app';
-import { ConfigError, loadConfig, type RegistryConfig } from './config';
+import { coderingConfig, ConfigError, type RegistryConfig } from './config';
 import { JobStore } from './jobs';
-import { createLocalPlatform } from './platform/local';
+import { createLocalPlatform, localPlatformSettings } from './platform/local';
 import { NuclioPlatform, nuclioPlatformOptionsFromConfig } from './platform/nuclio';
 import type { Platform } from './platform/platform';
 
 /** Past this, a shutdown stops waiting for in-flight runs and builds: the orchestrator would kill us anyway. */
 const SHUTDOWN_DEADLINE_MS = 25_000;
 
-async function createPlatform(config: Readonly<RegistryConfig>, logger: pino.Logger): Promise<Platform> {
+async function createPlatform(config: Readonly<RegistryConfig>, docker: DockerClient, logger: pino.Logger): Promise<Platform> {
   if (config.platform === 'nuclio') return new NuclioPlatform(nuclioPlatformOptionsFromConfig(config));
   const platform = createLocalPlatform({
-    poolSize: config.poolSize,
-    maxWorkers: config.poolMaxTotal,
-    queueMax: config.queueMax,
-    acquireTimeoutMs: config.acquireTimeoutMs,
-    // The platform must declare a silent worker dead before the executor stops waiting for it, so that
-    // the executor sees a WorkerFailure (and falls back) rather than its own timeout.
-    graceMs: Math.max(config.runMarginMs - 1000, 500),
-    cancelGraceMs: config.cancelGraceMs,
-    cleanBudgetMs: config.cleanBudgetMs,
+    ...localPlatformSettings(config),
+    engine: docker.containers,
     logger: logger.child({ component: 'platform' }),
   });
   // Removes the workers a previous process of ours left behind, and fails fast when the engine is down.
@@ -40,7 +35,7 @@ async function createPlatform(config: Readonly<RegistryConfig>, logger: pino.Log
 export async function main(): Promise<void> {
   let config: Readonly<RegistryConfig>;
   try {
-    config = loadConfig();
+    config = coderingConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`codering registry-api: bad configuration: ${error.message}`);
@@ -51,8 +46,11 @@ export async function main(): Promise<void> {
 
   const logger = pino({ level: config.logLevel });
   const catalogue = loadCatalogue();
-  const builder = createImageBuilder({ catalogue });
-  const platform = await createPlatform(config, logger);
+  // One Docker client for the process: the builder uses its image part, the platform its containers.
+  const factory = factoryConfigOf(config);
+  const docker = createDockerClient(factory);
+  const builder = createImageBuilder({ catalogue, config: factory, engine: docker.images });
+  const platform = await createPlatform(config, docker, logger);
   const store = JobStore.inDataDir(path.resolve(config.dataDir));
   const app = buildApp({ config, catalogue, builder, platform, store, logger });
 

@@ -5,6 +5,8 @@
 # image is kept, so a second run costs one `docker image inspect`.
 set -euo pipefail
 suite="${1:?usage: make-debian-root.sh <suite> (bullseye|bookworm|trixie)}"
+# CODERING_DEBIAN_MIRROR's default, written out: this runs before `npm ci` (a unit test keeps it
+# equal to config/config-variables.ts).
 mirror="${CODERING_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 image="codering/debian:${suite}"
 

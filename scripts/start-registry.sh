@@ -9,7 +9,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 registry="${CODERING_REGISTRY:-$CODERING_REGISTRY_DEFAULT}"
-user="${CODERING_REGISTRY_USERNAME:-codering}"
+user="${CODERING_REGISTRY_USERNAME:-$CODERING_REGISTRY_USERNAME_DEFAULT}"
 
 if [[ ! "$registry" =~ ^(127\.0\.0\.1|localhost):([0-9]+)$ ]]; then
   for scheme in https http; do

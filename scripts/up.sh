@@ -3,7 +3,7 @@
 # prepares the engine, the registry and the Debian roots (prepare-engine.sh), builds the default
 # runtimes with the codering CLI, then serves the API in the foreground.
 #   npm run up -- --no-serve     prepare and build only
-# CODERING_DEFAULT_RUNTIMES (commas or spaces) replaces the default "python@latest node@latest php@latest".
+# CODERING_DEFAULT_RUNTIMES (commas) replaces the default runtimes (`npx codering config get CODERING_DEFAULT_RUNTIMES`).
 set -euo pipefail
 here="$(dirname "${BASH_SOURCE[0]}")"
 # shellcheck source=SCRIPTDIR/lib/common.sh
@@ -27,15 +27,18 @@ fi
 
 timed prepare bash "$here/prepare-engine.sh"
 
-read -r -a runtimes <<< "$(tr ',' ' ' <<< "${CODERING_DEFAULT_RUNTIMES:-python@latest node@latest php@latest}")"
 if [[ -f bin/codering.js ]]; then
+  # The default comes from the configuration's table (node_modules is installed by now); the CLI
+  # also refuses a malformed or misspelled CODERING_* variable before anything is built.
+  runtimes_text="$(npx --no-install codering config get CODERING_DEFAULT_RUNTIMES)"
+  read -r -a runtimes <<< "$(tr ',' ' ' <<< "$runtimes_text")"
   # One at a time: parallel builds can hang the engine, and the CLI shows each build's progress.
   # Built images are content-addressed, so a second `up` finds them and builds nothing.
   for spec in "${runtimes[@]}"; do
     timed "build $spec" npx --no-install codering build "$spec"
   done
 else
-  say build "the codering CLI (factory/cli) has not landed yet: runtimes ${runtimes[*]} not built"
+  say build "the codering CLI (factory/cli) has not landed yet: no runtime built"
 fi
 
 cli_help() {

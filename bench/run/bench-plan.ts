@@ -3,7 +3,9 @@
  * minutes on 2 cores; `CODERING_BENCH_QUICK=1` divides them for a smoke run of the bench itself.
  */
 
-const quick = process.env.CODERING_BENCH_QUICK === '1';
+import { coderingConfig } from '../../config';
+
+const quick = coderingConfig().bench.quick;
 const scaled = (full: number, small: number): number => (quick ? small : full);
 
 export const PLAN = {

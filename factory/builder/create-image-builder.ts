@@ -3,14 +3,14 @@
  * What the API's server, the CLI, the integration tests and the benchmark all start from.
  */
 import { loadCatalogue, type Catalogue } from '../catalogue';
-import { DockerodeEngine } from '../engine/dockerode-engine';
-import type { ImageEngine, RegistryAuth } from '../engine/image-engine';
+import { createDockerClient, type ImageClient, type ImageEngine, type RegistryAuth } from '../engine';
 import { factoryConfig, readBuildCertificates, type FactoryConfig } from '../factory-config';
 import { RegistryClient } from '../registry/registry-client';
 import { FactoryImageBuilder } from './factory-image-builder';
 
-export function createImageEngine(config: Readonly<FactoryConfig> = factoryConfig()): DockerodeEngine {
-  return new DockerodeEngine({ callTimeoutMs: config.engineTimeoutMs, buildTimeoutMs: config.buildTimeoutMs });
+/** The image part of a Docker client with the configuration's deadlines (the CLI, the bench). */
+export function createImageEngine(config: Readonly<FactoryConfig> = factoryConfig()): ImageClient {
+  return createDockerClient(config).images;
 }
 
 export function createRegistryClient(config: Readonly<FactoryConfig> = factoryConfig()): RegistryClient {

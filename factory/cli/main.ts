@@ -5,6 +5,7 @@
  *   codering render <spec> [options]         the Dockerfile the factory would build
  *   codering build <spec> [--lib x] [--no-push]
  *   codering images                          what the registry holds
+ *   codering config get <VARIABLE> | env     the effective CODERING_* configuration
  * Results go to stdout, progress and errors to stderr. Exit codes: 0 ok, 1 our failure (engine,
  * registry, build), 2 bad input (unknown runtime, bad library, bad option).
  */
@@ -24,6 +25,7 @@ import { loadCatalogue } from '../catalogue';
 import { factoryConfig } from '../factory-config';
 import { resolveRuntime } from '../resolve';
 import { BuildProgressDisplay } from './build-progress-display';
+import { addConfigCommand } from './config-command';
 import { formatTable } from './table';
 
 /** Exit code of an error: 2 for the caller's mistake, 1 for ours. */
@@ -191,6 +193,7 @@ export function createProgram(io: Io = { out: (t) => process.stdout.write(t), er
       io.out(`registry ${factoryConfig().registry}\n${formatTable(['REPOSITORY', 'TAG', 'DIGEST'], rows)}\n`);
     });
 
+  addConfigCommand(program, io.out);
   return program;
 }
 

@@ -1,6 +1,6 @@
 /**
  * What the factory needs from a container engine, and nothing more. dockerode sits behind this
- * interface (see dockerode-engine.ts) so that the builder's logic — cache hits, single-flight,
+ * interface (see image-client.ts, the image part of docker-client.ts) so that the builder's logic — cache hits, single-flight,
  * cleanup after a failed build — is unit-tested with a fake engine.
  */
 

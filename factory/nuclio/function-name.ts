@@ -6,12 +6,14 @@
  */
 
 import { createHash } from 'node:crypto';
+import { DEFAULT_CONFIG } from '../../config';
 import { CoderingError } from '../../errors';
 
 /** The platform prepends `nuclio-` to a function's name for its Deployment and Service. */
 export const NUCLIO_RESOURCE_PREFIX = 'nuclio-';
 export const MAX_FUNCTION_NAME_LENGTH = 63 - NUCLIO_RESOURCE_PREFIX.length;
-export const DEFAULT_FUNCTION_PREFIX = 'codering-';
+/** CODERING_NUCLIO_FUNCTION_PREFIX's default: what infra deploys and the API derives names with. */
+export const DEFAULT_FUNCTION_PREFIX = DEFAULT_CONFIG.nuclio.functionPrefix;
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 

@@ -5,6 +5,7 @@
  * always render the same bytes — which is what the content tag hashes.
  */
 import fs from 'node:fs';
+import { DEFAULT_CONFIG } from '../../config';
 import type { DebianSuite, LibrarySpec, ResolvedRuntime } from '../catalogue';
 import type { ContextFile } from '../engine/build-context';
 import { formatLibrarySpec } from '../libraries';
@@ -60,10 +61,10 @@ export function readProxySource(file: string = PROXY_SOURCE_PATH): Buffer {
 }
 
 /**
- * Nuclio's processor image version for the cluster target. It must equal the version of the Nuclio
- * platform (Helm chart's app version) the functions are deployed to.
+ * Nuclio's processor image version for the cluster target: CODERING_NUCLIO_PROCESSOR_VERSION's
+ * default, kept in the configuration's table with the other defaults.
  */
-export const NUCLIO_PROCESSOR_VERSION = '1.14.1';
+export const NUCLIO_PROCESSOR_VERSION = DEFAULT_CONFIG.factory.nuclioProcessorVersion;
 /** Nuclio's health-check client image, as Nuclio's own Dockerfiles use it. */
 export const NUCLIO_UHTTPC_VERSION = '0.0.1';
 

@@ -1,6 +1,14 @@
-export { loadConfig, ConfigError } from './load-config';
-export type { ConfigOverrides } from './load-config';
-export { DEFAULT_CONFIG } from './default-config';
-export { ENV_VARIABLES } from './env-variables';
-export type { RegistryConfig, PlatformName, HedgeConfig, NuclioConfig, LogLevel } from './registry-config';
-export { RACE_MODES, type RaceMode } from './race-modes';
+/**
+ * The API's view of the one configuration (config/): the API reads the whole object, under the name
+ * its code has always used.
+ */
+export { coderingConfig, ConfigError, CONFIG_VARIABLES, DEFAULT_CONFIG, loadConfig, RACE_MODES } from '../../config';
+export type {
+  CoderingConfig as RegistryConfig,
+  ConfigOverrides,
+  HedgeConfig,
+  LogLevel,
+  NuclioConfig,
+  PlatformName,
+  RaceMode,
+} from '../../config';

@@ -4,13 +4,19 @@
 # scripts and the TypeScript side can never disagree on where the registry's password is.
 
 CODERING_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# The defaults of config/config-variables.ts, written out because these scripts run before `npm ci`
+# (CI runs prepare-engine.sh first); tests/unit/config/script-defaults.test.ts keeps them equal.
+# Scripts that run after `npm ci` ask `npx codering config get <VARIABLE>` instead.
+CODERING_DATA_DIR_DEFAULT=".data"
+# shellcheck disable=SC2034 # used by the scripts that source this file
+CODERING_REGISTRY_DEFAULT="127.0.0.1:5000"
+# shellcheck disable=SC2034
+CODERING_REGISTRY_USERNAME_DEFAULT="codering"
 # A relative data dir is taken from the repository root, as the API and the CLI run from there.
-data_dir="${CODERING_DATA_DIR:-.data}"
+data_dir="${CODERING_DATA_DIR:-$CODERING_DATA_DIR_DEFAULT}"
 [[ "$data_dir" = /* ]] || data_dir="$CODERING_ROOT/$data_dir"
 CODERING_DATA_ABS="$data_dir"
 unset data_dir
-# shellcheck disable=SC2034 # used by the scripts that source this file
-CODERING_REGISTRY_DEFAULT="127.0.0.1:5000"
 # shellcheck disable=SC2034
 REGISTRY_DIR="$CODERING_DATA_ABS/registry"
 

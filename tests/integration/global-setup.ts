@@ -2,32 +2,22 @@
  * Jest globalSetup of the integration tier. These tests drive the real Docker engine and the real
  * image registry; without them every test would fail on its own, slowly and with a confusing
  * timeout. One check up front fails the whole tier at once with a message that says what to run.
- * The registry settings are read exactly as the factory reads them (CODERING_REGISTRY, …_USERNAME,
+ * The registry settings are the factory's own (factoryConfig: CODERING_REGISTRY, …_USERNAME,
  * …_PASSWORD, else the password file prepare-engine.sh writes under CODERING_DATA_DIR).
  */
-import Docker from 'dockerode';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { createDockerClient } from '../../factory/engine';
+import { factoryConfig } from '../../factory/factory-config';
 
 const CHECK_TIMEOUT_MS = 5000;
 const HOW_TO_FIX =
   'Run `bash scripts/prepare-engine.sh` as root (or `npm run up -- --no-serve`), ' +
   'or point DOCKER_HOST and CODERING_REGISTRY (+ _USERNAME, _PASSWORD) at an engine and a registry of yours.';
 
-function registryPassword(): string | undefined {
-  if (process.env.CODERING_REGISTRY_PASSWORD) return process.env.CODERING_REGISTRY_PASSWORD;
-  const dataDir = path.resolve(process.cwd(), process.env.CODERING_DATA_DIR ?? '.data');
-  try {
-    return readFileSync(path.join(dataDir, 'registry', 'password'), 'utf8').trim();
-  } catch {
-    return undefined;
-  }
-}
-
 async function checkEngine(): Promise<string | null> {
   const where = process.env.DOCKER_HOST ?? 'the local socket';
   try {
-    await new Docker({ timeout: CHECK_TIMEOUT_MS }).ping();
+    // The project's own client, with a short deadline: a check, not a build.
+    await createDockerClient({ engineTimeoutMs: CHECK_TIMEOUT_MS, buildTimeoutMs: CHECK_TIMEOUT_MS }).images.ping();
     return null;
   } catch (error) {
     return `the Docker engine at ${where} does not answer (${(error as Error).message})`;
@@ -35,11 +25,7 @@ async function checkEngine(): Promise<string | null> {
 }
 
 async function checkRegistry(): Promise<string | null> {
-  const registry = process.env.CODERING_REGISTRY ?? '127.0.0.1:5000';
-  const username = process.env.CODERING_REGISTRY_USERNAME ?? 'codering';
-  const password = registryPassword();
-  // Our own registry is plain HTTP on loopback; one elsewhere is expected to speak HTTPS.
-  const scheme = /^(127\.0\.0\.1|localhost)(:\d+)?$/.test(registry) ? 'http' : 'https';
+  const { registry, registryScheme: scheme, registryUsername: username, registryPassword: password } = factoryConfig();
   const headers: Record<string, string> = {};
   if (password) headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   try {

@@ -1,7 +1,9 @@
 export { createLocalPlatform, LocalPlatform } from './local-platform';
 export type { LocalPlatformOptions, PlatformLogger } from './local-platform';
-export { DockerContainerEngine } from './docker-container-engine';
-export type { ContainerEngine, ManagedContainer, WorkerStreams } from './container-engine';
+export { LOCAL_PLATFORM_DEFAULTS, localPlatformSettings } from './local-platform-settings';
+export type { LocalPlatformSettings } from './local-platform-settings';
+// The engine the platform needs is the Docker client's container part (factory/engine).
+export type { ContainerEngine, ManagedContainer, WorkerStreams } from '../../../factory/engine';
 export { LocalWorker } from './local-worker';
 export { WarmPool } from './warm-pool';
 export { WorkerBudget } from './worker-budget';

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_CONFIG } from '../../../config';
 import { CoderingError } from '../../../errors';
+import { createDockerClient, type ContainerEngine } from '../../../factory/engine';
 import type { Lease, Platform, PoolStats } from '../platform';
-import type { ContainerEngine } from './container-engine';
-import { DockerContainerEngine } from './docker-container-engine';
+import { LOCAL_PLATFORM_DEFAULTS, type LocalPlatformSettings } from './local-platform-settings';
 import { LocalWorker } from './local-worker';
 import { reapOrphanWorkers } from './orphan-reaper';
 import { SANDBOX_UID_COUNT, SandboxUids } from './sandbox-uids';
@@ -23,22 +24,9 @@ export interface PlatformLogger {
   error(obj: object, msg?: string): void;
 }
 
-export interface LocalPlatformOptions {
-  engine?: ContainerEngine;
+export interface LocalPlatformOptions extends LocalPlatformSettings {
+  engine: ContainerEngine;
   hardening?: Partial<WorkerHardening>;
-  /** Warm workers per image when none is asked for explicitly. */
-  poolSize?: number;
-  /** All worker containers of this process, every image together. */
-  maxWorkers?: number;
-  /** Runs that may wait for a worker, per image. */
-  queueMax?: number;
-  acquireTimeoutMs?: number;
-  /** Extra time a worker gets past a run's limits before it is declared dead. */
-  graceMs?: number;
-  /** How long a cancelled run may take to answer `cancelled`. */
-  cancelGraceMs?: number;
-  /** The proxy's budget to clean and prove a worker fresh after each run (see LocalWorker). */
-  cleanBudgetMs?: number;
   logger?: PlatformLogger;
 }
 
@@ -61,13 +49,13 @@ export class LocalPlatform implements Platform {
   private readonly cleanBudgetMs: number;
   private closed = false;
 
-  constructor(private readonly options: LocalPlatformOptions = {}) {
-    this.engine = options.engine ?? new DockerContainerEngine();
+  constructor(private readonly options: LocalPlatformOptions) {
+    this.engine = options.engine;
     this.hardening = { ...DEFAULT_HARDENING, ...options.hardening };
     // every live worker needs a sandbox uid of its own
-    this.budget = new WorkerBudget(Math.min(options.maxWorkers ?? 16, SANDBOX_UID_COUNT));
+    this.budget = new WorkerBudget(Math.min(options.maxWorkers, SANDBOX_UID_COUNT));
     this.logger = options.logger ?? silent;
-    this.cleanBudgetMs = options.cleanBudgetMs ?? 5_000;
+    this.cleanBudgetMs = options.cleanBudgetMs;
   }
 
   /** Removes the workers a dead process of ours left behind; call once at start-up. */
@@ -112,9 +100,9 @@ export class LocalPlatform implements Platform {
     if (!pool) {
       pool = new WarmPool({
         image,
-        size: size ?? this.options.poolSize ?? 2,
-        queueMax: this.options.queueMax ?? 32,
-        acquireTimeoutMs: this.options.acquireTimeoutMs ?? 30_000,
+        size: size ?? this.options.poolSize,
+        queueMax: this.options.queueMax,
+        acquireTimeoutMs: this.options.acquireTimeoutMs,
         budget: this.budget,
         spawn: () => this.spawn(image),
         destroy: async (worker) => {
@@ -153,11 +141,20 @@ export class LocalPlatform implements Platform {
     }
     const { id, streams } = attached;
     this.logger.info({ worker: id.slice(0, 12), image, sandboxUid, ms: Date.now() - started }, 'worker started');
-    const workerOptions = { graceMs: this.options.graceMs ?? 3_000, cancelGraceMs: this.options.cancelGraceMs ?? 2_000, cleanBudgetMs: this.cleanBudgetMs };
+    const workerOptions = { graceMs: this.options.graceMs, cancelGraceMs: this.options.cancelGraceMs, cleanBudgetMs: this.cleanBudgetMs };
     return new LocalWorker(id, image, streams, workerOptions, sandboxUid);
   }
 }
 
-export function createLocalPlatform(options: LocalPlatformOptions = {}): LocalPlatform {
-  return new LocalPlatform(options);
+/**
+ * A platform on this machine's engine. The server passes every setting from its configuration and
+ * the container part of its Docker client; tests and benches that build one directly get the
+ * documented defaults for what they leave out.
+ */
+export function createLocalPlatform(options: Partial<LocalPlatformOptions> = {}): LocalPlatform {
+  return new LocalPlatform({
+    ...LOCAL_PLATFORM_DEFAULTS,
+    ...options,
+    engine: options.engine ?? createDockerClient(DEFAULT_CONFIG.factory).containers,
+  });
 }

@@ -9,7 +9,7 @@ import {
 } from '../../../factory/proxy';
 import { WorkerFailure } from '../platform';
 import type { ProxyResult, Worker, WorkerRequest } from '../platform';
-import type { WorkerStreams } from './container-engine';
+import type { WorkerStreams } from '../../../factory/engine';
 
 export interface LocalWorkerOptions {
   /** Time the proxy gets beyond the run's own limits before we call the worker dead. */

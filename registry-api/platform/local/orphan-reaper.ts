@@ -1,4 +1,4 @@
-import type { ContainerEngine } from './container-engine';
+import type { ContainerEngine } from '../../../factory/engine';
 import { INSTANCE_LABEL, KIND_LABEL, MANAGED_LABEL, OWNER_PID_LABEL, WORKER_KIND } from './worker-container-spec';
 
 const processAlive = (pid: number): boolean => {

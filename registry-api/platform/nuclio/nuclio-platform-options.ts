@@ -4,7 +4,7 @@
  */
 
 import { DEFAULT_FUNCTION_PREFIX, functionNameForImage } from '../../../factory/nuclio';
-import type { RegistryConfig } from '../../config/registry-config';
+import type { RegistryConfig } from '../../config';
 import { DEFAULT_FUNCTION_URL_TEMPLATE } from './function-endpoint';
 
 export interface NuclioPlatformOptions {

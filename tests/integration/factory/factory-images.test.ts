@@ -12,8 +12,9 @@ import {
   createImageBuilder,
   createImageEngine,
   createRegistryClient,
-  DockerodeEngine,
+  EngineDeadlines,
   factoryConfig,
+  ImageClient,
   loadCatalogue,
   parseImageReference,
   resolveRuntime,
@@ -37,7 +38,7 @@ const LIMITS = {
 };
 
 /** The real engine, counting the builds it is asked for. */
-class CountingEngine extends DockerodeEngine {
+class CountingEngine extends ImageClient {
   builds: string[] = [];
   override buildImage(context: Buffer, tag: string, options?: BuildImageOptions): Promise<BuildResult> {
     this.builds.push(tag);
@@ -47,7 +48,7 @@ class CountingEngine extends DockerodeEngine {
 
 const config = factoryConfig();
 const base = createImageEngine(config);
-const engine = new CountingEngine({ docker: base.docker, callTimeoutMs: config.engineTimeoutMs, buildTimeoutMs: config.buildTimeoutMs });
+const engine = new CountingEngine(base.docker, new EngineDeadlines({ callTimeoutMs: config.engineTimeoutMs, buildTimeoutMs: config.buildTimeoutMs }));
 const builder = createImageBuilder({ engine });
 const registry = createRegistryClient(config);
 const catalogue = loadCatalogue();

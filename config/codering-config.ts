@@ -1,10 +1,10 @@
 /**
- * The registry API's configuration: one typed, frozen object validated once at start-up. Every value
- * has a default that suits the 2-core machine this project targets; an operator overrides it with a
- * `CODERING_*` variable (see env-variables.ts).
+ * The whole configuration of codering-x: one typed, frozen object validated once at start-up. The
+ * API reads it whole; the factory, the bench and infra read their parts. Every field is set by one
+ * `CODERING_*` variable of config-variables.ts, which also holds its default.
  */
 
-import type { RunLimits } from '../platform/platform';
+import type { RunLimits } from '../factory/proxy/proxy-types';
 import type { RaceMode } from './race-modes';
 
 export type PlatformName = 'local' | 'nuclio';
@@ -31,14 +31,41 @@ export interface NuclioConfig {
   invokeTimeoutMs: number;
 }
 
-export interface RegistryConfig {
+/** The image factory's and the Docker client's settings, as written (factory-config.ts derives paths). */
+export interface FactorySettings {
+  /** host[:port] images are pushed to. */
+  registry: string;
+  /** null: http for a loopback registry, https otherwise. */
+  registryScheme: 'http' | 'https' | null;
+  registryUsername: string;
+  /** null: read `<data dir>/registry/password`, the file scripts/start-registry.sh writes. */
+  registryPassword: string | null;
+  buildTimeoutMs: number;
+  /** Deadline of every engine call but build, push and pull: images and containers alike. */
+  engineTimeoutMs: number;
+  registryTimeoutMs: number;
+  /** Builds at once in one process (the CLI's, the API's builder). */
+  buildConcurrency: number;
+  nuclioProcessorVersion: string;
+  /** A PEM file or folder, `none`, or null for the host's own CA folder when it exists. */
+  buildCa: string | null;
+  /** Debian archive the root images are debootstrapped from (scripts/make-debian-root.sh). */
+  debianMirror: string;
+}
+
+export interface BenchSettings {
+  /** A smoke run of the benchmarks themselves: fewer rounds. */
+  quick: boolean;
+}
+
+export interface CoderingConfig {
   host: string;
   port: number;
   platform: PlatformName;
-  /** Where `codering.db` (build jobs) lives. */
+  /** Where `codering.db` (build jobs), the registry's files and the engine's log live. */
   dataDir: string;
   logLevel: LogLevel;
-  /** Runtimes warmed at start-up; `/readyz` waits for them. */
+  /** Runtimes warmed at start-up (`/readyz` waits for them) and built by `npm run up`. */
   defaultRuntimes: string[];
   /** Warm workers per runtime. */
   poolSize: number;
@@ -66,7 +93,7 @@ export interface RegistryConfig {
    */
   cleanBudgetMs: number;
   hedge: HedgeConfig;
-  /** Builds running at once (a build saturates both cores). */
+  /** Build jobs running at once in the API (a build saturates both cores). */
   buildConcurrency: number;
   /** Build jobs waiting before `queue_full`. */
   buildQueueMax: number;
@@ -86,4 +113,6 @@ export interface RegistryConfig {
   /** What a request that names no limit gets. */
   defaultLimits: RunLimits;
   nuclio: NuclioConfig;
+  factory: FactorySettings;
+  bench: BenchSettings;
 }

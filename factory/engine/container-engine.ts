@@ -1,3 +1,7 @@
+/**
+ * What the local platform needs from a container engine: worker containers and their stdio. The
+ * image side is ImageEngine (image-engine.ts); both are parts of one DockerClient (docker-client.ts).
+ */
 import type { Readable, Writable } from 'node:stream';
 
 /** The streams of a running worker: requests go in on stdin, framed results come out on stdout. */
@@ -17,7 +21,7 @@ export interface ManagedContainer {
 
 /**
  * The few engine operations the local platform needs, so the pool's logic is testable without
- * Docker. The real implementation is DockerContainerEngine; every call has a deadline.
+ * Docker. The real implementation is the Docker client's ContainerClient; every call has a deadline.
  */
 export interface ContainerEngine {
   ping(): Promise<void>;

@@ -5,9 +5,9 @@
  */
 
 import type { JSONSchemaType } from 'ajv';
-import type { RunLimits } from '../platform/platform';
+import type { RunLimits } from '../factory/proxy/proxy-types';
+import type { BenchSettings, CoderingConfig, FactorySettings } from './codering-config';
 import { RACE_MODES } from './race-modes';
-import type { RegistryConfig } from './registry-config';
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
 
@@ -26,14 +26,47 @@ const limitsSchema: JSONSchemaType<RunLimits> = {
   },
 };
 
-export const registryConfigSchema: JSONSchemaType<RegistryConfig> = {
+// ajv's JSONSchemaType types a nullable field only as optional, not as a required `string | null`:
+// the factory's part is checked by the same schema, typed a little more loosely.
+const factorySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'registry', 'registryScheme', 'registryUsername', 'registryPassword', 'buildTimeoutMs', 'engineTimeoutMs',
+    'registryTimeoutMs', 'buildConcurrency', 'nuclioProcessorVersion', 'buildCa', 'debianMirror',
+  ],
+  properties: {
+    // host[:port], no scheme, no path: it becomes the first component of image references.
+    registry: { type: 'string', pattern: '^[A-Za-z0-9.-]+(:[0-9]{1,5})?$' },
+    registryScheme: { type: 'string', nullable: true, enum: ['http', 'https', null] },
+    registryUsername: { type: 'string', minLength: 1 },
+    registryPassword: { type: 'string', nullable: true, minLength: 1 },
+    buildTimeoutMs: { type: 'integer', minimum: 1000 },
+    engineTimeoutMs: { type: 'integer', minimum: 100 },
+    registryTimeoutMs: { type: 'integer', minimum: 100 },
+    buildConcurrency: { type: 'integer', minimum: 1, maximum: 16 },
+    nuclioProcessorVersion: { type: 'string', pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+$' },
+    buildCa: { type: 'string', nullable: true, minLength: 1 },
+    debianMirror: { type: 'string', pattern: '^https?://' },
+  },
+} as unknown as JSONSchemaType<FactorySettings>;
+
+const benchSchema: JSONSchemaType<BenchSettings> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['quick'],
+  properties: { quick: { type: 'boolean' } },
+};
+
+export const coderingConfigSchema: JSONSchemaType<CoderingConfig> = {
   type: 'object',
   additionalProperties: false,
   required: [
     'host', 'port', 'platform', 'dataDir', 'logLevel', 'defaultRuntimes', 'poolSize', 'poolMaxTotal',
     'queueMax', 'raceMode', 'pairMaxInFlight', 'retries', 'runMarginMs', 'acquireTimeoutMs', 'cancelGraceMs', 'cleanBudgetMs', 'hedge',
     'buildConcurrency', 'buildQueueMax', 'buildWaitMs', 'buildMaxAttempts', 'bodyLimitBytes', 'maxFiles',
-    'maxFilesBytes', 'maxArgs', 'maxArgBytes', 'maxStdinBytes', 'maxLimits', 'defaultLimits', 'nuclio',
+    'maxFilesBytes', 'maxArgs', 'maxArgBytes', 'maxStdinBytes', 'maxLimits', 'defaultLimits', 'nuclio', 'factory',
+    'bench',
   ],
   properties: {
     host: { type: 'string', minLength: 1 },
@@ -87,5 +120,7 @@ export const registryConfigSchema: JSONSchemaType<RegistryConfig> = {
         invokeTimeoutMs: positiveInt,
       },
     },
+    factory: factorySchema,
+    bench: benchSchema,
   },
 };

@@ -1,12 +1,15 @@
 /**
- * The ImageEngine on the real Docker engine, through dockerode. Every call has a deadline (see
- * with-timeout.ts) and every failure becomes one of the error catalogue's codes. The engine's
- * streaming endpoints (build, push, pull) answer HTTP 200 and then report failures as `{error}`
- * events: those are looked for explicitly, because dockerode's followProgress ends with err === null.
+ * The image part of the Docker client: the ImageEngine on the real engine, through dockerode. Every
+ * call is bounded by the client's deadlines (see engine-deadlines.ts) and every failure becomes one of
+ * the error catalogue's codes. The engine's streaming endpoints (build, push, pull) answer HTTP 200 and
+ * then report failures as `{error}` events: those are looked for explicitly, because dockerode's
+ * followProgress ends with err === null.
  */
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
-import { CoderingError, isCoderingError } from '../../errors';
+import { CoderingError } from '../../errors';
+import type { EngineDeadlines } from './engine-deadlines';
+import { engineError, engineMessage, eventError, statusOf } from './engine-error';
 import { parseImageReference, repositoryOf } from './image-reference';
 import type {
   BuildImageOptions,
@@ -20,59 +23,16 @@ import type {
   RemoveOutcome,
   StreamCallOptions,
 } from './image-engine';
-import { withTimeout } from './with-timeout';
 
-export interface DockerodeEngineOptions {
-  /** An existing client (tests, or a colleague's shared one); default `new Docker()` (DOCKER_HOST or the socket). */
-  docker?: Docker;
-  /** Deadline of short calls (inspect, tag, remove, list, ping). */
-  callTimeoutMs: number;
-  /** Deadline of long calls (build, push, pull). */
-  buildTimeoutMs: number;
-}
-
-interface DockerError extends Error {
-  statusCode?: number;
-  code?: string;
-  json?: { message?: string } | null;
-}
-
-/** Turns what dockerode throws into the error catalogue's codes (engine down, not found, …). */
-export function engineError(error: unknown, what: string): Error {
-  if (isCoderingError(error)) return error;
-  const e = error as DockerError;
-  const message = e?.json?.message ?? e?.message ?? String(error);
-  if (e?.code && ['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EPIPE'].includes(e.code)) {
-    return new CoderingError('engine_unavailable', `${what}: the Docker engine does not answer (${e.code})`, {
-      operation: what,
-    }, { cause: error });
-  }
-  return new CoderingError('internal', `${what}: ${message}`, { operation: what, statusCode: e?.statusCode ?? null }, {
-    cause: error,
-  });
-}
-
-function statusOf(error: unknown): number | undefined {
-  return (error as DockerError)?.statusCode;
-}
-
-/** The message of an `{error}` event, or null when the event is not one. */
-export function eventError(event: EngineEvent): string | null {
-  if (event.error) return event.error;
-  if (event.errorDetail?.message) return event.errorDetail.message;
-  return null;
-}
-
-export class DockerodeEngine implements ImageEngine {
-  readonly docker: Docker;
-
-  constructor(private readonly options: DockerodeEngineOptions) {
-    this.docker = options.docker ?? new Docker();
-  }
+export class ImageClient implements ImageEngine {
+  /** Built by DockerClient, which owns the dockerode instance and the deadlines. */
+  constructor(
+    readonly docker: Docker,
+    private readonly deadlines: EngineDeadlines,
+  ) {}
 
   private short<T>(what: string, options: CallOptions | undefined, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const timeoutMs = options?.timeoutMs ?? this.options.callTimeoutMs;
-    return withTimeout({ what, timeoutMs, signal: options?.signal }, async (signal) => {
+    return this.deadlines.short(what, options, async (signal) => {
       try {
         return await call(signal);
       } catch (error) {
@@ -129,8 +89,7 @@ export class DockerodeEngine implements ImageEngine {
 
   async buildImage(context: Buffer, tag: string, options: BuildImageOptions = {}): Promise<BuildResult> {
     const what = `build ${tag}`;
-    const timeoutMs = options.timeoutMs ?? this.options.buildTimeoutMs;
-    return withTimeout({ what, timeoutMs, signal: options.signal }, async (abortSignal) => {
+    return this.deadlines.long(what, options, async (abortSignal) => {
       let stream: Readable;
       try {
         stream = (await this.docker.buildImage(context as unknown as NodeJS.ReadableStream, {
@@ -181,8 +140,7 @@ export class DockerodeEngine implements ImageEngine {
   async pushImage(reference: string, auth: RegistryAuth | null, options: StreamCallOptions = {}): Promise<PushResult> {
     const what = `push ${reference}`;
     const ref = parseImageReference(reference);
-    const timeoutMs = options.timeoutMs ?? this.options.buildTimeoutMs;
-    return withTimeout({ what, timeoutMs, signal: options.signal }, async (abortSignal) => {
+    return this.deadlines.long(what, options, async (abortSignal) => {
       let stream: Readable;
       try {
         stream = (await this.docker.getImage(repositoryOf(ref)).push({
@@ -217,15 +175,14 @@ export class DockerodeEngine implements ImageEngine {
 
   async pullImage(reference: string, auth: RegistryAuth | null, options: StreamCallOptions = {}): Promise<boolean> {
     const what = `pull ${reference}`;
-    const timeoutMs = options.timeoutMs ?? this.options.buildTimeoutMs;
     const notFound = (message: string) => /not found|manifest unknown|does not exist/i.test(message);
-    return withTimeout({ what, timeoutMs, signal: options.signal }, async (abortSignal) => {
+    return this.deadlines.long(what, options, async (abortSignal) => {
       let stream: Readable;
       try {
         stream = (await this.docker.pull(reference, { authconfig: auth ?? undefined, abortSignal })) as Readable;
       } catch (error) {
         const status = statusOf(error);
-        const message = (error as DockerError)?.json?.message ?? (error as Error)?.message ?? '';
+        const message = engineMessage(error);
         if (status === 404 || notFound(message)) return false;
         throw engineError(error, what);
       }

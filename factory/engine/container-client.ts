@@ -1,41 +1,37 @@
+/**
+ * The container part of the Docker client: the ContainerEngine on the real engine, through dockerode.
+ * Every call is bounded by the client's deadlines (engine-deadlines.ts). Failures other than a
+ * deadline stay dockerode's own errors, as they always have: the race tells a platform refusal (a
+ * CoderingError) from a worker that failed to start (anything else), and a refused container
+ * create is the latter.
+ */
 import { PassThrough } from 'node:stream';
 import type { Duplex } from 'node:stream';
-import Docker from 'dockerode';
-import { withTimeout } from '../../../factory/engine';
+import type Docker from 'dockerode';
 import type { ContainerEngine, ManagedContainer, WorkerStreams } from './container-engine';
+import type { EngineDeadlines } from './engine-deadlines';
+import { statusOf } from './engine-error';
+import type { ImageEngine } from './image-engine';
 
-export interface DockerContainerEngineOptions {
-  docker?: Docker;
-  /** Deadline of one engine call. */
-  callTimeoutMs?: number;
-}
-
-const isNotFound = (error: unknown): boolean => (error as { statusCode?: number }).statusCode === 404;
-
-/** ContainerEngine on the Docker engine, through dockerode. */
-export class DockerContainerEngine implements ContainerEngine {
-  private readonly docker: Docker;
-  private readonly timeoutMs: number;
-
-  constructor(options: DockerContainerEngineOptions = {}) {
-    this.docker = options.docker ?? new Docker();
-    this.timeoutMs = options.callTimeoutMs ?? 15_000;
-  }
+export class ContainerClient implements ContainerEngine {
+  /** Built by DockerClient, which owns the dockerode instance, the deadlines and the image part. */
+  constructor(
+    private readonly docker: Docker,
+    private readonly deadlines: EngineDeadlines,
+    private readonly images: Pick<ImageEngine, 'ping' | 'inspectImage'>,
+  ) {}
 
   async ping(): Promise<void> {
-    await withTimeout({ what: 'ping', timeoutMs: this.timeoutMs }, (abortSignal) =>
-      // @types/dockerode lags dockerode 5, whose ping takes options with an abortSignal
-      (this.docker.ping as unknown as (opts: { abortSignal: AbortSignal }) => Promise<unknown>).call(this.docker, { abortSignal }),
-    );
+    await this.images.ping();
   }
 
   async startAttached(spec: Record<string, unknown>): Promise<{ id: string; streams: WorkerStreams }> {
-    const container = await withTimeout({ what: 'create container', timeoutMs: this.timeoutMs }, (abortSignal) =>
+    const container = await this.deadlines.short('create container', undefined, (abortSignal) =>
       this.docker.createContainer({ ...(spec as Docker.ContainerCreateOptions), abortSignal } as Docker.ContainerCreateOptions),
     );
     try {
       // attach before start, so that no byte of output is lost; hijack for a real duplex (FACTS.md)
-      const raw = (await withTimeout({ what: 'attach', timeoutMs: this.timeoutMs }, () =>
+      const raw = (await this.deadlines.short('attach', undefined, () =>
         container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }),
       )) as Duplex;
       const stdout = new PassThrough();
@@ -49,7 +45,7 @@ export class DockerContainerEngine implements ContainerEngine {
       raw.on('end', end);
       raw.on('close', end);
       raw.on('error', end);
-      await withTimeout({ what: 'start container', timeoutMs: this.timeoutMs }, (abortSignal) => container.start({ abortSignal }));
+      await this.deadlines.short('start container', undefined, (abortSignal) => container.start({ abortSignal }));
       return {
         id: container.id,
         streams: {
@@ -70,11 +66,11 @@ export class DockerContainerEngine implements ContainerEngine {
 
   async destroy(id: string): Promise<void> {
     try {
-      await withTimeout({ what: 'remove container', timeoutMs: this.timeoutMs }, (abortSignal) =>
+      await this.deadlines.short('remove container', undefined, (abortSignal) =>
         this.docker.getContainer(id).remove({ force: true, v: true, abortSignal }),
       );
     } catch (error) {
-      if (isNotFound(error)) return;
+      if (statusOf(error) === 404) return;
       // "removal already in progress" is a success for us
       if (/already in progress/.test(String((error as Error).message))) return;
       throw error;
@@ -83,19 +79,14 @@ export class DockerContainerEngine implements ContainerEngine {
 
   async list(labels: Record<string, string>): Promise<ManagedContainer[]> {
     const filters = { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
-    const found = await withTimeout({ what: 'list containers', timeoutMs: this.timeoutMs }, (abortSignal) =>
+    const found = await this.deadlines.short('list containers', undefined, (abortSignal) =>
       this.docker.listContainers({ all: true, filters, abortSignal }),
     );
     return found.map((c) => ({ id: c.Id, labels: c.Labels ?? {}, state: c.State }));
   }
 
+  /** The image part's inspect: one definition of "the engine has this image". */
   async imageExists(reference: string): Promise<boolean> {
-    try {
-      await withTimeout({ what: 'inspect image', timeoutMs: this.timeoutMs }, (abortSignal) => this.docker.getImage(reference).inspect({ abortSignal } as Docker.ImageInspectOptions));
-      return true;
-    } catch (error) {
-      if (isNotFound(error)) return false;
-      throw error;
-    }
+    return (await this.images.inspectImage(reference)) !== null;
   }
 }

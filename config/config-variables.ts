@@ -1,0 +1,122 @@
+/**
+ * The one table of `CODERING_*` variables: which field each sets, how its text is read, its default
+ * and what it means. The defaults object, the loader, `codering config`, the README's table and the
+ * scripts' fallbacks all come from here, so that no two places can disagree on a default.
+ * Defaults were chosen for one 2-core machine: limits close to codapi's and Judge0's, three warm
+ * workers per runtime, one build at a time.
+ */
+
+import { availableParallelism } from 'node:os';
+
+export type VariableKind = 'string' | 'integer' | 'list' | 'flag';
+export type VariableValue = string | number | boolean | string[] | null;
+
+export interface ConfigVariable {
+  name: string;
+  /** JSON pointer of the field, as ajv reports it (`/maxLimits/wallMs`). */
+  pointer: string;
+  kind: VariableKind;
+  /** The value when the variable is unset; null where the loader derives it (see `defaultText`). */
+  default: VariableValue;
+  /** How the README shows a default that depends on the machine or on another variable. */
+  defaultText?: string;
+  /** One line for the README and `codering config`. */
+  meaning: string;
+  /** Never printed by `codering config`. */
+  secret?: boolean;
+}
+
+const MiB = 1024 * 1024;
+
+const LIMITS: [suffix: string, field: string, max: number, standard: number, meaning: string][] = [
+  ['WALL_MS', 'wallMs', 20_000, 5000, 'wall time of a run'],
+  ['CPU_MS', 'cpuMs', 20_000, 5000, 'CPU time of a run'],
+  ['COMPILE_WALL_MS', 'compileWallMs', 60_000, 20_000, 'wall time of the compile step'],
+  ['MEMORY_BYTES', 'memoryBytes', 512 * MiB, 128 * MiB, 'memory of a run'],
+  ['OUTPUT_BYTES', 'outputBytes', MiB, 64 * 1024, 'stdout and stderr kept, each'],
+  ['PROCESSES', 'processes', 256, 64, 'processes and threads of a run'],
+  ['FILE_BYTES', 'fileBytes', 64 * MiB, 8 * MiB, 'size of one file a run writes'],
+];
+
+type Row = [name: string, pointer: string, kind: VariableKind, value: VariableValue, meaning: string, extra?: Partial<ConfigVariable>];
+
+const ROWS: Row[] = [
+  // where things live, shared by the scripts, the factory and the API
+  ['CODERING_DATA_DIR', '/dataDir', 'string', '.data', 'data folder, relative to the repository root: job database, registry files, engine log'],
+  ['CODERING_DEFAULT_RUNTIMES', '/defaultRuntimes', 'list', ['python@latest', 'node@latest', 'php@latest'], 'runtimes `npm run up` builds and the API warms (commas)'],
+  // the API
+  ['CODERING_HOST', '/host', 'string', '127.0.0.1', 'address the API listens on'],
+  ['CODERING_PORT', '/port', 'integer', 8080, 'port the API listens on'],
+  ['CODERING_PLATFORM', '/platform', 'string', 'local', '`local` (warm containers on this engine) or `nuclio`'],
+  ['CODERING_LOG_LEVEL', '/logLevel', 'string', 'info', 'pino log level'],
+  ['CODERING_POOL_SIZE', '/poolSize', 'integer', 3, 'warm workers per runtime: a pair races while the third gets ready'],
+  ['CODERING_POOL_MAX_TOTAL', '/poolMaxTotal', 'integer', 16, 'warm workers across all runtimes'],
+  ['CODERING_QUEUE_MAX', '/queueMax', 'integer', 32, 'runs waiting for a worker, per runtime, before `queue_full`'],
+  ['CODERING_RACE_MODE', '/raceMode', 'string', 'pair', '`pair`, `hedged` or `single`; a request may ask for one with `"mode"`'],
+  ['CODERING_PAIR_MAX_IN_FLIGHT', '/pairMaxInFlight', 'integer', Math.max(1, Math.floor(availableParallelism() / 2)), 'runs in flight beyond which a `pair` run is hedged instead', { defaultText: 'half the cores' }],
+  ['CODERING_RETRIES', '/retries', 'integer', 2, 'extra attempts after both workers of an attempt failed'],
+  ['CODERING_RUN_MARGIN_MS', '/runMarginMs', 'integer', 3000, "added to a run's limits to bound the wait for a worker's answer"],
+  ['CODERING_ACQUIRE_TIMEOUT_MS', '/acquireTimeoutMs', 'integer', 15_000, 'longest wait for a worker before `queue_full`'],
+  ['CODERING_CANCEL_GRACE_MS', '/cancelGraceMs', 'integer', 2000, 'time a cancelled worker has to answer before it is replaced'],
+  ['CODERING_CLEAN_BUDGET_MS', '/cleanBudgetMs', 'integer', 5000, 'time a worker has after each answer to clean and prove itself fresh; past it, it is replaced'],
+  ['CODERING_HEDGE_DEFAULT_DELAY_MS', '/hedge/defaultDelayMs', 'integer', 250, 'delay of the second worker until enough latencies are known'],
+  ['CODERING_HEDGE_FLOOR_MS', '/hedge/floorMs', 'integer', 20, 'never hedge sooner than this'],
+  ['CODERING_HEDGE_WINDOW', '/hedge/windowSize', 'integer', 200, 'latencies kept per runtime for the p95'],
+  ['CODERING_HEDGE_MIN_SAMPLES', '/hedge/minSamples', 'integer', 20, 'latencies needed before the p95 replaces the default delay'],
+  ['CODERING_BUILD_CONCURRENCY', '/buildConcurrency', 'integer', 1, 'build jobs the API runs at once'],
+  ['CODERING_BUILD_QUEUE_MAX', '/buildQueueMax', 'integer', 50, 'build jobs waiting before `queue_full`'],
+  ['CODERING_BUILD_WAIT_MS', '/buildWaitMs', 'integer', 10 * 60_000, 'how long a run waits for an image not built yet'],
+  ['CODERING_BUILD_MAX_ATTEMPTS', '/buildMaxAttempts', 'integer', 2, 'times a build job interrupted by a restart is resumed'],
+  ['CODERING_BODY_LIMIT_BYTES', '/bodyLimitBytes', 'integer', MiB, 'largest request body'],
+  ['CODERING_MAX_FILES', '/maxFiles', 'integer', 64, 'files of one run'],
+  ['CODERING_MAX_FILES_BYTES', '/maxFilesBytes', 'integer', 512 * 1024, "sum of a run's files, in UTF-8 bytes"],
+  ['CODERING_MAX_ARGS', '/maxArgs', 'integer', 64, 'arguments of one run'],
+  ['CODERING_MAX_ARG_BYTES', '/maxArgBytes', 'integer', 4096, 'bytes of one argument'],
+  ['CODERING_MAX_STDIN_BYTES', '/maxStdinBytes', 'integer', 256 * 1024, "bytes of a run's stdin"],
+  ...LIMITS.map(([suffix, field, max, , meaning]): Row => [`CODERING_MAX_${suffix}`, `/maxLimits/${field}`, 'integer', max, `operator maximum: ${meaning}`]),
+  ...LIMITS.map(([suffix, field, , standard, meaning]): Row => [`CODERING_DEFAULT_${suffix}`, `/defaultLimits/${field}`, 'integer', standard, `when a request names none: ${meaning}`]),
+  ['CODERING_NUCLIO_DASHBOARD_URL', '/nuclio/dashboardUrl', 'string', 'http://nuclio-dashboard.nuclio.svc.cluster.local:8070', "Nuclio dashboard (platform `nuclio`)"],
+  ['CODERING_NUCLIO_NAMESPACE', '/nuclio/namespace', 'string', 'nuclio', "Nuclio's namespace"],
+  ['CODERING_NUCLIO_PROJECT', '/nuclio/project', 'string', 'codering', 'Nuclio project of the functions'],
+  ['CODERING_NUCLIO_FUNCTION_PREFIX', '/nuclio/functionPrefix', 'string', 'codering-', 'prefix of function names'],
+  ['CODERING_NUCLIO_INVOKE_TIMEOUT_MS', '/nuclio/invokeTimeoutMs', 'integer', 30_000, 'deadline of one function invocation'],
+  // the factory and the Docker client
+  ['CODERING_REGISTRY', '/factory/registry', 'string', '127.0.0.1:5000', 'registry host[:port] images are pushed to; a non-local one is only checked, not started'],
+  ['CODERING_REGISTRY_SCHEME', '/factory/registryScheme', 'string', null, '`http` or `https`', { defaultText: 'http for 127.0.0.0/8 and localhost, else https' }],
+  ['CODERING_REGISTRY_USERNAME', '/factory/registryUsername', 'string', 'codering', "the registry's user"],
+  ['CODERING_REGISTRY_PASSWORD', '/factory/registryPassword', 'string', null, "the registry's password, generated once by `scripts/prepare-engine.sh`", { defaultText: 'the content of `<data dir>/registry/password`', secret: true }],
+  ['CODERING_BUILD_TIMEOUT_MS', '/factory/buildTimeoutMs', 'integer', 30 * 60_000, 'deadline of one build, push or pull'],
+  ['CODERING_ENGINE_TIMEOUT_MS', '/factory/engineTimeoutMs', 'integer', 30_000, 'deadline of every other Docker engine call, images and containers alike'],
+  ['CODERING_REGISTRY_TIMEOUT_MS', '/factory/registryTimeoutMs', 'integer', 10_000, 'deadline of one registry HTTP request'],
+  ['CODERING_FACTORY_BUILD_CONCURRENCY', '/factory/buildConcurrency', 'integer', 1, 'image builds at once in one process'],
+  // Must equal the app version of the Nuclio platform (Helm chart) the functions are deployed to.
+  ['CODERING_NUCLIO_PROCESSOR_VERSION', '/factory/nuclioProcessorVersion', 'string', '1.14.1', 'Nuclio processor image of the cluster target'],
+  ['CODERING_BUILD_CA', '/factory/buildCa', 'string', null, "CA certificates (PEM file or folder) library installers trust while an image builds (a TLS-intercepting proxy's); `none` for none", { defaultText: "the host's `/usr/local/share/ca-certificates`" }],
+  ['CODERING_DEBIAN_MIRROR', '/factory/debianMirror', 'string', 'http://deb.debian.org/debian', 'Debian archive debootstrap makes the root images from'],
+  // the benchmarks
+  ['CODERING_BENCH_QUICK', '/bench/quick', 'flag', false, '`1`: a smoke run of the benchmarks, fewer rounds'],
+];
+
+export const CONFIG_VARIABLES: readonly ConfigVariable[] = ROWS.map(([name, pointer, kind, value, meaning, extra]) => ({
+  name,
+  pointer,
+  kind,
+  default: value,
+  meaning,
+  ...extra,
+}));
+
+/**
+ * `CODERING_*` names that are not configuration, so the loader does not refuse them as unknown: the
+ * integration tests' own markers (they check the host's environment never reaches a worker).
+ */
+export const NOT_CONFIGURATION_PREFIXES: readonly string[] = ['CODERING_TEST_'];
+
+/** The variable behind a field or behind its container (`/defaultRuntimes/0` → the list's variable). */
+export function variableFor(pointer: string): ConfigVariable | undefined {
+  return CONFIG_VARIABLES.find((variable) => variable.pointer === pointer || pointer.startsWith(`${variable.pointer}/`));
+}
+
+export function variableNamed(name: string): ConfigVariable | undefined {
+  return CONFIG_VARIABLES.find((variable) => variable.name === name);
+}
