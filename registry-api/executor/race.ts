@@ -100,6 +100,8 @@ export class Race {
 
   /** Starts the race; the promise settles with its outcome (once, whatever settles after). */
   run(): Promise<AttemptResult> {
+    // Checked before the promise: a second run must not take over the first one's outcome.
+    if (!this.state.is('ready')) return Promise.reject(new IllegalTransition('race', this.current, 'run'));
     return new Promise<AttemptResult>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
