@@ -129,13 +129,7 @@ export class Race {
     }
     const slot = new RaceSlot((this.slots.length + 1) as 1 | 2, this.options);
     this.slots.push(slot);
-    let acquiring: Promise<Lease>;
-    try {
-      acquiring = this.platform.acquire(this.image, slot.acquireSignal);
-    } catch (error) {
-      acquiring = Promise.reject(error);
-    }
-    acquiring.then(
+    promiseOf(() => this.platform.acquire(this.image, slot.acquireSignal)).then(
       (lease) => this.guarded(() => this.leaseArrived(slot, lease)),
       (error: unknown) => this.guarded(() => this.leaseRefused(slot, error)),
     );
@@ -198,13 +192,7 @@ export class Race {
     if (this.options.mode === 'hedged' && slot.index === 1 && this.maxSlots > 1) {
       this.hedge = setTimeout(() => this.guarded(() => this.hedgeDue(slot)), this.options.hedgeDelayMs);
     }
-    let running: Promise<ProxyResult>;
-    try {
-      running = slot.worker.run(this.request, slot.runSignal);
-    } catch (error) {
-      running = Promise.reject(error);
-    }
-    running.then(
+    promiseOf(() => slot.worker.run(this.request, slot.runSignal)).then(
       (result) => this.guarded(() => this.answerArrived(slot, result, performance.now() - sent)),
       (error: unknown) => this.guarded(() => this.runRejected(slot, error)),
     );
@@ -305,6 +293,15 @@ export class Race {
       this.reject(error instanceof Error ? error : new Error(String(error)));
       this.finish();
     }
+  }
+}
+
+/** The call's promise; a synchronous throw becomes its rejection, so it reaches the race's handlers. */
+function promiseOf<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return call();
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 
