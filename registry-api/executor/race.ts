@@ -135,7 +135,7 @@ export class Race {
     );
   }
 
-  /** racing → finished: withdraws the lease requests still out, cancels the runs still going. */
+  /** ready | racing → finished: withdraws the lease requests still out, cancels the runs still going. */
   private finish(): void {
     this.state.move('finished');
     clearTimeout(this.hedge);
