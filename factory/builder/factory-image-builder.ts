@@ -8,26 +8,27 @@
  * - A failed build throws `build_failed` with the failing step and its last output lines, after
  *   removing the intermediate images it left behind.
  * - `findImage` is the API's fast path: the same walk with inspections only, no build, no pull.
+ *
+ * The chain and its one walk are in image-chain.ts; building, finding and planning consume it here.
  */
 import { CoderingError, isCoderingError } from '../../errors';
 import type { Catalogue, LibrarySpec, ResolvedRuntime } from '../catalogue';
-import { packContext, type ContextFile } from '../engine/build-context';
-import type { EngineEvent, EngineImage, ImageEngine, RegistryAuth } from '../engine/image-engine';
+import { packContext, type ContextFile, type EngineEvent, type EngineImage, type ImageEngine, type RegistryAuth } from '../engine';
 import { formatLibrarySpec, parseLibrarySpecs } from '../libraries';
-import type { RegistryClient } from '../registry/registry-client';
+import type { RegistryClient } from '../registry';
 import { resolveRuntime } from '../resolve';
-import { contentHash } from '../tags/content-tag';
-import { contentTagOf, LABELS, rootImage } from '../tags/image-names';
-import {
-  readProxySource,
-  renderBase,
-  renderExercise,
-  renderNuclio,
-  renderRuntime,
-  renderUpstreamRuntime,
-  type RenderedImage,
-} from '../templates/render-image';
+import { LABELS } from '../tags';
+import { readProxySource, renderNuclio, type RenderedImage } from '../templates';
 import { BuildLog, removeBuildLeftovers } from './build-log';
+import {
+  imageChain,
+  layerNames,
+  unbuiltName,
+  walkChain,
+  type ImageChain,
+  type NamedLayer,
+  type PlanFrom,
+} from './image-chain';
 import type {
   BuildProgress,
   BuiltImage,
@@ -60,13 +61,7 @@ export interface FactoryImageBuilderOptions {
 }
 
 /** One image of the chain, as found, pulled or built. */
-export interface LayerImage {
-  rendered: RenderedImage;
-  tag: string;
-  /** `codering/base:bookworm-…`: the name FROM lines use, independent of the registry. */
-  local: string;
-  /** `<registry>/codering/base:bookworm-…`: the name that is pushed and run. */
-  reference: string;
+export interface LayerImage extends NamedLayer {
   imageId: string;
   digest: string | null;
   built: boolean;
@@ -82,15 +77,13 @@ export interface PlannedImage {
 }
 
 export type PlanTarget = 'local' | 'nuclio';
-export type PlanFrom = 'debian' | 'upstream';
+export type { PlanFrom };
 
-interface Chain {
-  resolved: ResolvedRuntime;
-  libraries: LibrarySpec[];
-  /** The image the first layer starts FROM. */
-  root: string;
-  /** Each layer rendered from its parent's local reference. */
-  layers: Array<(parent: string) => RenderedImage>;
+/** How one layer is obtained (`ensureLayer`). */
+interface LayerOptions {
+  push: boolean;
+  onProgress?: (progress: BuildProgress) => void;
+  signal?: AbortSignal;
 }
 
 interface Obtained {
@@ -98,9 +91,6 @@ interface Obtained {
   built: boolean;
   digest: string | null;
 }
-
-/** Until the parent exists its id is unknown; the FROM line of a plan then shows this tag. */
-const UNBUILT = 'unbuilt';
 
 export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
   private readonly engine: ImageEngine;
@@ -133,31 +123,12 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
     return this.proxySource;
   }
 
-  private chain(request: ImageRequest, from: PlanFrom = 'debian'): Chain {
+  private chain(request: ImageRequest, from: PlanFrom = 'debian'): ImageChain {
     const { resolved, libraries } = this.resolve(request);
-    const exercise = (parent: string) =>
-      renderExercise({ runtime: resolved, runtimeImage: parent, libraries, buildCertificates: this.options.buildCertificates });
-    if (from === 'upstream') {
-      const layers: Chain['layers'] = [() => renderUpstreamRuntime({ runtime: resolved, proxySource: this.proxy() })];
-      if (libraries.length > 0) layers.push(exercise);
-      return { resolved, libraries, root: resolved.entry.upstreamImage, layers };
-    }
-    const layers: Chain['layers'] = [
-      () => renderBase({ suite: resolved.entry.suite, proxySource: this.proxy() }),
-      (parent: string) => renderRuntime({ runtime: resolved, baseImage: parent }),
-    ];
-    if (libraries.length > 0) layers.push(exercise);
-    return { resolved, libraries, root: rootImage(resolved.entry.suite), layers };
+    return imageChain(resolved, libraries, from, { proxySource: () => this.proxy(), buildCertificates: this.options.buildCertificates });
   }
 
-  private names(rendered: RenderedImage, parentId: string): { tag: string; local: string; reference: string } {
-    const hash = contentHash({ dockerfile: rendered.dockerfile, files: rendered.files, parentId });
-    const tag = contentTagOf(rendered.tagPrefix, hash);
-    const local = `${rendered.repository}:${tag}`;
-    return { tag, local, reference: `${this.options.registry}/${local}` };
-  }
-
-  private async root(chain: Chain): Promise<EngineImage> {
+  private async root(chain: ImageChain): Promise<EngineImage> {
     const root = await this.engine.inspectImage(chain.root);
     if (!root) {
       throw new CoderingError(
@@ -177,14 +148,14 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
     const chain = this.chain(request);
     const push = options.push ?? this.options.push ?? true;
     const root = await this.root(chain);
-    let parentId = root.id;
-    let parentLocal = chain.root;
     let layer: LayerImage | undefined;
     let built = false;
     // Each image is pushed while the next one builds; all pushes are awaited before answering.
     const pushes: Array<Promise<string | null>> = [];
-    for (const render of chain.layers) {
-      layer = await this.ensureLayer(render(parentLocal), parentId, { push: false, onProgress, signal: options.signal });
+    const walk = walkChain(chain, this.options.registry, root.id);
+    for (let step = walk.next(); !step.done; step = walk.next(layer.imageId)) {
+      const { rendered, names } = step.value;
+      layer = await this.obtainLayer({ rendered, ...names }, { push: false, onProgress, signal: options.signal });
       if (push) {
         const pushing = this.pushLayer(layer, onProgress, options.signal);
         // A failing push is reported below, not as an unhandled rejection while the next image builds.
@@ -192,8 +163,6 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
         pushes.push(pushing);
       }
       built ||= layer.built;
-      parentId = layer.imageId;
-      parentLocal = layer.local;
     }
     const final = layer as LayerImage;
     if (push) {
@@ -210,14 +179,14 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
     signal: AbortSignal | undefined,
   ): Promise<string | null> {
     const digest = await detachable(
-      this.pushes.run(layer.reference, onProgress, (emit) => this.publish(layer.rendered, layer.tag, layer.reference, emit)),
+      this.pushes.run(layer.reference, onProgress, (emit) => this.publish(layer, emit)),
       signal,
     );
     if (digest !== null) this.digests.set(layer.reference, digest);
     return digest;
   }
 
-  private builtImage(chain: Chain, layer: LayerImage, cached: boolean): BuiltImage {
+  private builtImage(chain: ImageChain, layer: LayerImage, cached: boolean): BuiltImage {
     return {
       runtimeId: chain.resolved.id,
       reference: layer.reference,
@@ -229,35 +198,30 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
   }
 
   /** One image of the chain: found, pulled or built; pushed when asked. Exposed for the benchmark. */
-  async ensureLayer(
-    rendered: RenderedImage,
-    parentId: string,
-    options: { push: boolean; onProgress?: (progress: BuildProgress) => void; signal?: AbortSignal },
-  ): Promise<LayerImage> {
-    const { tag, local, reference } = this.names(rendered, parentId);
+  ensureLayer(rendered: RenderedImage, parentId: string, options: LayerOptions): Promise<LayerImage> {
+    return this.obtainLayer({ rendered, ...layerNames(this.options.registry, rendered, parentId) }, options);
+  }
+
+  /** The build consumer of the walk: one named layer found, pulled or built, pushed when asked. */
+  private async obtainLayer(named: NamedLayer, options: LayerOptions): Promise<LayerImage> {
     // The shared work is not tied to one caller's signal: a caller that leaves stops waiting, and the
     // build goes on to completion for the next caller (its own deadline still applies).
     const obtained = await detachable(
-      this.images.run(reference, options.onProgress, (emit) => this.obtain(rendered, tag, local, reference, emit)),
+      this.images.run(named.reference, options.onProgress, (emit) => this.obtain(named, emit)),
       options.signal,
     );
-    const layer: LayerImage = { rendered, tag, local, reference, imageId: obtained.imageId, digest: obtained.digest, built: obtained.built };
+    const layer: LayerImage = { ...named, imageId: obtained.imageId, digest: obtained.digest, built: obtained.built };
     if (options.push) {
       layer.digest = await this.pushLayer(layer, options.onProgress, options.signal);
     } else if (layer.digest === null) {
-      layer.digest = this.digests.get(reference) ?? (await this.registryDigest(rendered.repository, tag).catch(() => null));
+      layer.digest = this.digests.get(layer.reference) ?? (await this.registryDigest(layer.rendered.repository, layer.tag).catch(() => null));
     }
     return layer;
   }
 
   /** Makes `local` and `reference` exist on the engine: already there, pulled, or built. */
-  private async obtain(
-    rendered: RenderedImage,
-    tag: string,
-    local: string,
-    reference: string,
-    emit: (progress: BuildProgress) => void,
-  ): Promise<Obtained> {
+  private async obtain(named: NamedLayer, emit: (progress: BuildProgress) => void): Promise<Obtained> {
+    const { rendered, tag, local, reference } = named;
     const stage = rendered.layer;
     const present = await this.present(local, reference);
     if (present) return { imageId: present.id, built: false, digest: null };
@@ -275,7 +239,7 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
         if (image) return { imageId: image.id, built: false, digest };
       }
     }
-    return this.builds.run(() => this.build(rendered, tag, local, reference, emit));
+    return this.builds.run(() => this.build(named, emit));
   }
 
   /** The image when present under either name; the missing name is added (a tag costs nothing). */
@@ -292,13 +256,8 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
     return this.options.registryClient.manifestDigest(repository, tag);
   }
 
-  private async build(
-    rendered: RenderedImage,
-    tag: string,
-    local: string,
-    reference: string,
-    emit: (progress: BuildProgress) => void,
-  ): Promise<Obtained> {
+  private async build(named: NamedLayer, emit: (progress: BuildProgress) => void): Promise<Obtained> {
+    const { rendered, tag, local, reference } = named;
     const stage = rendered.layer;
     const log = new BuildLog();
     const context = await packContext([{ name: 'Dockerfile', content: rendered.dockerfile }, ...rendered.files]);
@@ -320,12 +279,8 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
   }
 
   /** Pushes unless the registry already has the tag; the digest is the registry's own. */
-  private async publish(
-    rendered: RenderedImage,
-    tag: string,
-    reference: string,
-    emit: (progress: BuildProgress) => void,
-  ): Promise<string | null> {
+  private async publish(named: NamedLayer, emit: (progress: BuildProgress) => void): Promise<string | null> {
+    const { rendered, tag, reference } = named;
     const stage = rendered.layer;
     // Asked every time (a HEAD costs a few ms): a registry that was emptied gets its images back.
     const known = await this.registryDigest(rendered.repository, tag);
@@ -350,17 +305,13 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
     const chain = this.chain(request);
     const root = await this.engine.inspectImage(chain.root);
     if (!root) return null;
-    let parentId = root.id;
-    let parentLocal = chain.root;
-    let found: { reference: string; imageId: string; tag: string; rendered: RenderedImage } | undefined;
-    for (const render of chain.layers) {
-      const rendered = render(parentLocal);
-      const { tag, local, reference } = this.names(rendered, parentId);
-      const image = await this.present(local, reference);
-      if (!image) return null;
-      found = { reference, imageId: image.id, tag, rendered };
-      parentId = image.id;
-      parentLocal = local;
+    let found: (NamedLayer & { imageId: string }) | undefined;
+    const walk = walkChain(chain, this.options.registry, root.id);
+    for (let step = walk.next(); !step.done; step = walk.next(found.imageId)) {
+      const { rendered, names } = step.value;
+      const image = await this.present(names.local, names.reference);
+      if (!image) return null; // the walk stops here: nothing below a missing image can be present
+      found = { rendered, ...names, imageId: image.id };
     }
     const last = found as NonNullable<typeof found>;
     let digest = this.digests.get(last.reference) ?? null;
@@ -387,35 +338,22 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
   async planImage(request: ImageRequest, options: { from?: PlanFrom; target?: PlanTarget } = {}): Promise<PlannedImage[]> {
     const chain = this.chain(request, options.from);
     const planned: PlannedImage[] = [];
-    let parentId: string | null;
-    if (options.from === 'upstream') {
-      // Never pulled here: the upstream reference stands for its id.
-      parentId = chain.root;
-    } else {
-      parentId = (await this.engine.inspectImage(chain.root).catch(() => null))?.id ?? null;
-    }
-    let parentLocal = chain.root;
-    for (const render of chain.layers) {
-      const rendered = render(parentLocal);
-      if (parentId === null) {
-        planned.push({ rendered, tag: null, reference: null, present: false });
-        parentLocal = `${rendered.repository}:${rendered.tagPrefix}-${UNBUILT}`;
-        continue;
-      }
-      const { tag, local, reference } = this.names(rendered, parentId);
-      const image = await this.engine.inspectImage(local).catch(() => null);
-      planned.push({ rendered, tag, reference, present: image !== null });
-      parentId = image?.id ?? null;
-      parentLocal = local;
+    const rootId =
+      options.from === 'upstream'
+        ? chain.root // never pulled here: the upstream reference stands for its id
+        : ((await this.engine.inspectImage(chain.root).catch(() => null))?.id ?? null);
+    const walk = walkChain<string | null>(chain, this.options.registry, rootId);
+    let image: EngineImage | null = null;
+    for (let step = walk.next(); !step.done; step = walk.next(image?.id ?? null)) {
+      const { rendered, names } = step.value;
+      image = names === null ? null : await this.engine.inspectImage(names.local).catch(() => null);
+      planned.push({ rendered, tag: names?.tag ?? null, reference: names?.reference ?? null, present: image !== null });
     }
     if (options.target === 'nuclio') {
       const last = planned[planned.length - 1] as PlannedImage;
-      const image = {
-        ...last.rendered,
-        reference: last.reference ?? `${this.options.registry}/${last.rendered.repository}:${last.rendered.tagPrefix}-${UNBUILT}`,
-      };
+      const image = { ...last.rendered, reference: last.reference ?? `${this.options.registry}/${unbuiltName(last.rendered)}` };
       const rendered = renderNuclio({ image, processorVersion: this.options.nuclioProcessorVersion });
-      planned.push({ rendered, ...this.names(rendered, image.reference), present: false });
+      planned.push({ rendered, ...layerNames(this.options.registry, rendered, image.reference), present: false });
     }
     return planned;
   }

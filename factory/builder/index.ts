@@ -8,6 +8,8 @@ export type {
 } from './image-builder';
 export { FactoryImageBuilder } from './factory-image-builder';
 export type { FactoryImageBuilderOptions, LayerImage, PlanFrom, PlannedImage, PlanTarget } from './factory-image-builder';
+export { imageChain, layerNames, unbuiltName, UNBUILT, walkChain } from './image-chain';
+export type { ChainInputs, ChainLayer, ImageChain, LayerNames, NamedLayer } from './image-chain';
 export { createImageBuilder, createImageEngine, createRegistryClient, registryAuth } from './create-image-builder';
 export type { CreateImageBuilderOptions } from './create-image-builder';
 export { BuildLog, removeBuildLeftovers } from './build-log';
