@@ -46,7 +46,7 @@ export interface FactoryImageBuilderOptions {
   /** The registry's HTTP API, for digests and "is it there?"; null: nothing is pulled, digests come from the push. */
   registryClient: Pick<RegistryClient, 'manifestDigest'> | null;
   auth: RegistryAuth | null;
-  /** The proxy's C source (the base image's context); default: read factory/proxy/codering-proxy.c once. */
+  /** The proxy's C source (the base image's context); default: read proxy/c/codering-proxy.c once. */
   proxySource?: Buffer;
   buildConcurrency?: number;
   /** Deadline of one build (and of one push or pull). */

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import type { DebianSuite, LibrarySpec, ResolvedRuntime } from '../catalogue';
 import type { ContextFile } from '../engine/build-context';
 import { formatLibrarySpec } from '../libraries';
-import { PROXY_SOURCE_PATH } from '../proxy';
+import { PROXY_SOURCE_PATH } from '../../proxy';
 import {
   BASE_REPOSITORY,
   exerciseRepository,
@@ -54,7 +54,7 @@ export const DEFAULT_COMMAND = ['--serve'];
 /** The PATH of every image (imported Debian roots have none in their config). */
 export const IMAGE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-/** The proxy's source (factory/proxy/codering-proxy.c): a context file of the base image, compiled in its builder stage. */
+/** The proxy's source (proxy/c/codering-proxy.c): a context file of the base image, compiled in its builder stage. */
 export function readProxySource(file: string = PROXY_SOURCE_PATH): Buffer {
   return fs.readFileSync(file);
 }

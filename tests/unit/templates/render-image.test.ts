@@ -87,7 +87,7 @@ describe('golden Dockerfiles', () => {
 });
 
 describe('what every image is made of', () => {
-  test('the base image has the contract of docs/proxy-contract.md', () => {
+  test('the base image has the contract of proxy/README.md', () => {
     const { dockerfile } = renderBase({ suite: 'trixie', proxySource: PROXY_SOURCE });
     expect(dockerfile).toContain('FROM codering/debian:trixie AS proxy-build');
     expect(dockerfile).toContain('gcc -O2 -Wall -o /out/codering-proxy');

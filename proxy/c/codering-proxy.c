@@ -1,5 +1,5 @@
 /*
- * codering-proxy: the one program every codering image starts (see docs/proxy-contract.md).
+ * codering-proxy: the one program every codering image starts (see proxy/README.md).
  *
  * It reads a request (files, stdin, args, limits), runs the user's program through
  * /opt/codering/runtime.sh as the sandbox user, and answers one JSON result. It always exits 0:
