@@ -10,6 +10,7 @@
  * - `findImage` is the API's fast path: the same walk with inspections only, no build, no pull.
  */
 import { CoderingError, isCoderingError } from '../../errors';
+import { readProxySources, type ProxySourceFile } from '../../proxy';
 import type { Catalogue, LibrarySpec, ResolvedRuntime } from '../catalogue';
 import { packContext, type ContextFile } from '../engine/build-context';
 import type { EngineEvent, EngineImage, ImageEngine, RegistryAuth } from '../engine/image-engine';
@@ -19,7 +20,6 @@ import { resolveRuntime } from '../resolve';
 import { contentHash } from '../tags/content-tag';
 import { contentTagOf, LABELS, rootImage } from '../tags/image-names';
 import {
-  readProxySource,
   renderBase,
   renderExercise,
   renderNuclio,
@@ -46,8 +46,8 @@ export interface FactoryImageBuilderOptions {
   /** The registry's HTTP API, for digests and "is it there?"; null: nothing is pulled, digests come from the push. */
   registryClient: Pick<RegistryClient, 'manifestDigest'> | null;
   auth: RegistryAuth | null;
-  /** The proxy's C source (the base image's context); default: read proxy/c/codering-proxy.c once. */
-  proxySource?: Buffer;
+  /** The proxy's C sources and headers (the base image's context); default: read proxy/c/ once. */
+  proxySources?: readonly ProxySourceFile[];
   buildConcurrency?: number;
   /** Deadline of one build (and of one push or pull). */
   buildTimeoutMs?: number;
@@ -109,12 +109,12 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
   private readonly builds: Semaphore;
   /** Digests seen in the registry, by reference: a content tag's digest does not change once pushed. */
   private readonly digests = new Map<string, string>();
-  private proxySource: Buffer | undefined;
+  private proxySources: readonly ProxySourceFile[] | undefined;
 
   constructor(private readonly options: FactoryImageBuilderOptions) {
     this.engine = options.engine;
     this.builds = new Semaphore(options.buildConcurrency ?? 1);
-    this.proxySource = options.proxySource;
+    this.proxySources = options.proxySources;
   }
 
   get catalogue(): Catalogue {
@@ -128,9 +128,9 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
     return { resolved, libraries };
   }
 
-  private proxy(): Buffer {
-    this.proxySource ??= readProxySource();
-    return this.proxySource;
+  private proxy(): readonly ProxySourceFile[] {
+    this.proxySources ??= readProxySources();
+    return this.proxySources;
   }
 
   private chain(request: ImageRequest, from: PlanFrom = 'debian'): Chain {
@@ -138,12 +138,12 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
     const exercise = (parent: string) =>
       renderExercise({ runtime: resolved, runtimeImage: parent, libraries, buildCertificates: this.options.buildCertificates });
     if (from === 'upstream') {
-      const layers: Chain['layers'] = [() => renderUpstreamRuntime({ runtime: resolved, proxySource: this.proxy() })];
+      const layers: Chain['layers'] = [() => renderUpstreamRuntime({ runtime: resolved, proxySources: this.proxy() })];
       if (libraries.length > 0) layers.push(exercise);
       return { resolved, libraries, root: resolved.entry.upstreamImage, layers };
     }
     const layers: Chain['layers'] = [
-      () => renderBase({ suite: resolved.entry.suite, proxySource: this.proxy() }),
+      () => renderBase({ suite: resolved.entry.suite, proxySources: this.proxy() }),
       (parent: string) => renderRuntime({ runtime: resolved, baseImage: parent }),
     ];
     if (libraries.length > 0) layers.push(exercise);
