@@ -53,6 +53,8 @@ int main(void) {
 export interface ContainerOptions {
   /** Extra environment of the container (the image's ENV, as the proxy sees it). */
   env?: Record<string, string>;
+  /** The worker's own uid (CODERING_SANDBOX_UID), which owns /box as on the local platform. */
+  sandboxUid?: number;
   /** A shell command run as root before the proxy starts (which then replaces the shell as PID 1). */
   before?: string;
 }
@@ -174,7 +176,9 @@ export class ProxyHarness {
   private start(mode: '--once' | '--serve', options: ContainerOptions): ReturnType<typeof spawn> {
     const name = `codering-proxy-test-${randomBytes(6).toString('hex')}`;
     this.containers.add(name);
-    const env = Object.entries(options.env ?? {}).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+    const variables = { ...options.env, ...(options.sandboxUid ? { CODERING_SANDBOX_UID: String(options.sandboxUid) } : {}) };
+    const env = Object.entries(variables).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+    const boxUid = options.sandboxUid ?? 1000;
     const command = options.before ? ['/bin/sh', '-c', `${options.before}; exec ${PROXY_PATH} ${mode}`] : [PROXY_PATH, mode];
     return spawn(
       'docker',
@@ -182,7 +186,7 @@ export class ProxyHarness {
         'run', '--rm', '-i', '--name', name,
         '--label', 'org.codering.managed=true', '--label', 'org.codering.kind=proxy-test',
         '--read-only', '--network', 'none',
-        '--tmpfs', '/box:uid=1000,gid=1000,mode=0755', '--tmpfs', '/tmp:mode=1777',
+        '--tmpfs', `/box:uid=${boxUid},gid=1000,mode=0755`, '--tmpfs', '/tmp:mode=1777',
         '-v', `${path.join(this.dir, 'codering-proxy')}:${PROXY_PATH}:ro`,
         '-v', `${path.join(this.dir, 'probe')}:${PROBE_PATH}:ro`,
         '-v', `${path.join(this.dir, 'runtime.sh')}:/opt/codering/runtime.sh:ro`,
