@@ -24,13 +24,14 @@ export const PROBE_PATH = '/opt/codering/bin/probe';
 /**
  * A runtime.sh as small as the contract allows: `run` execs the main file with sh, `compile` (for
  * CODERING_COMPILED=1) fails when the request has a file `fail-compile`, `prewarm` waits for
- * `main NUL arg…` on fd 3 like an interpreter that started before the request.
+ * `main NUL arg…` on fd 3 like an interpreter that started before the request (and says so in
+ * PREWARMED).
  */
 const RUNTIME_SH = `#!/bin/sh
 case "$1" in
   run) shift; exec sh "$CODERING_MAIN" "$@" ;;
   compile) if [ -e fail-compile ]; then echo "cannot compile" >&2; exit 1; fi; echo "compiled $CODERING_MAIN"; exit 0 ;;
-  prewarm) set -- $(tr '\\000' '\\n' <&3); main="$1"; shift; exec sh "$main" "$@" ;;
+  prewarm) set -- $(tr '\\000' '\\n' <&3); main="$1"; shift; PREWARMED=yes exec sh "$main" "$@" ;;
   *) exit 64 ;;
 esac
 `;
