@@ -4,16 +4,12 @@
  * permissions taken away; processes; a changed /box) is gone for the next request; a worker that
  * can't be proven clean says why and ends.
  */
-import { ProxyHarness, type ServeSession } from './proxy-harness';
+import { useProxyHarness, type ServeSession } from './proxy-harness';
 import { shellRequest, text } from './proxy-requests';
 
 jest.setTimeout(120_000);
 
-let proxy: ProxyHarness;
-beforeAll(() => {
-  proxy = ProxyHarness.build();
-});
-afterAll(() => proxy.remove());
+const proxy = useProxyHarness();
 
 /** What the next tenant can see: every writable path's entries, /box's mode, the other processes. */
 const INSPECT = [
@@ -23,7 +19,7 @@ const INSPECT = [
 ].join('; ');
 
 async function withSession(test: (session: ServeSession) => Promise<void>): Promise<void> {
-  const session = proxy.serve();
+  const session = proxy().serve();
   try {
     await test(session);
   } finally {
@@ -68,7 +64,7 @@ test('what a program leaves is gone for the next request, which sees a fresh wor
 
 test('a worker that can\'t be proven clean is retired with the reason, and the proxy ends', async () => {
   // a file of root's in /tmp (sticky): the sandbox user can never remove it, so no proof is possible
-  const session = proxy.serve({ before: 'touch /tmp/roots-own' });
+  const session = proxy().serve({ before: 'touch /tmp/roots-own' });
   session.send(shellRequest('echo ran'));
   expect(await session.frame()).toMatchObject({ status: 'ok' });
   expect(await session.frame()).toEqual({ state: 'retired', reason: '/tmp still has 1 entries' });
@@ -77,6 +73,6 @@ test('a worker that can\'t be proven clean is retired with the reason, and the p
 });
 
 test('--once refuses a request on a worker that is not clean', async () => {
-  const result = await proxy.onceResult(shellRequest('echo never'), { before: 'touch /box/left-by-someone' });
+  const result = await proxy().onceResult(shellRequest('echo never'), { before: 'touch /box/left-by-someone' });
   expect(result).toMatchObject({ status: 'internal_error', message: 'the worker is not clean' });
 });

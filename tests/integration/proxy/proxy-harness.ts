@@ -226,3 +226,16 @@ export class ProxyHarness {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** For a test file: compiles the proxy before its tests, removes what they left after; call the getter in a test. */
+export function useProxyHarness(): () => ProxyHarness {
+  let harness: ProxyHarness | undefined;
+  beforeAll(() => {
+    harness = ProxyHarness.build();
+  });
+  afterAll(() => harness?.remove());
+  return () => {
+    if (!harness) throw new Error('the proxy harness is built in beforeAll');
+    return harness;
+  };
+}

@@ -3,20 +3,16 @@
  * unknown fields are ignored, a malformed stream is an internal_error (and ends the proxy: it can't
  * be resynchronised), and files that can't be written as given are the request's fault.
  */
-import { ProxyHarness } from './proxy-harness';
+import { useProxyHarness } from './proxy-harness';
 import { fileField, rawRequest, shellRequest, text } from './proxy-requests';
 
 jest.setTimeout(120_000);
 
-let proxy: ProxyHarness;
-beforeAll(() => {
-  proxy = ProxyHarness.build();
-});
-afterAll(() => proxy.remove());
+const proxy = useProxyHarness();
 
 describe('a well-formed request', () => {
   test('carries files, args in order and stdin to the program', async () => {
-    const result = await proxy.onceResult(
+    const result = await proxy().onceResult(
       shellRequest('echo "args: $*"; cat; cat lib/data.txt', {
         files: [{ name: 'lib/data.txt', content: 'from a file\n' }],
         args: ['one', 'two words', 'three'],
@@ -28,7 +24,7 @@ describe('a well-formed request', () => {
   });
 
   test('ignores fields it does not know (newer callers, older images)', async () => {
-    const result = await proxy.onceResult(
+    const result = await proxy().onceResult(
       rawRequest([['colour', 'blue'], ['file', fileField('main.sh', 'echo still ok')], ['future_limit', '12'], ['main', 'main.sh']]),
     );
     expect(result).toMatchObject({ status: 'ok', message: '' });
@@ -37,7 +33,7 @@ describe('a well-formed request', () => {
 
   test('a `cancel` line before a request has nothing to cancel', async () => {
     const request = Buffer.concat([Buffer.from('cancel\n'), rawRequest([['file', fileField('main.sh', 'echo ran')], ['main', 'main.sh']])]);
-    expect(text((await proxy.onceResult(request)).stdout)).toBe('ran\n');
+    expect(text((await proxy().onceResult(request)).stdout)).toBe('ran\n');
   });
 });
 
@@ -57,12 +53,12 @@ describe('a malformed request is an internal_error', () => {
     ['a limit that is not a number', rawRequest([...main, ['wall_ms', '5s']]), 'bad number'],
     ['a limit of zero', rawRequest([...main, ['cpu_ms', '0']]), 'limits must be positive'],
   ])('%s', async (_name, request, message) => {
-    const result = await proxy.onceResult(request);
+    const result = await proxy().onceResult(request);
     expect(result).toMatchObject({ status: 'internal_error', exitCode: null, stdout: '', message });
   });
 
   test('and ends a --serve proxy after the answer: the stream cannot be resynchronised', async () => {
-    const session = proxy.serve();
+    const session = proxy().serve();
     session.send('codering/1\nmain x\n');
     expect(await session.frame()).toMatchObject({ status: 'internal_error', message: 'bad field length' });
     const ended = await session.ended();
@@ -77,12 +73,12 @@ describe('files that cannot be written as given are files_rejected', () => {
     ['a folder, then a file of the same name', [{ name: 'a/b', content: 'in a folder' }, { name: 'a', content: 'file' }]],
     ['the same path twice', [{ name: 'twice.txt', content: '1' }, { name: 'twice.txt', content: '2' }]],
   ])('%s', async (_name, files) => {
-    const result = await proxy.onceResult(shellRequest('echo never', { files }));
+    const result = await proxy().onceResult(shellRequest('echo never', { files }));
     expect(result).toMatchObject({ status: 'files_rejected', message: collide, stdout: '' });
   });
 
   test('and the worker serves on, on an empty box', async () => {
-    const session = proxy.serve();
+    const session = proxy().serve();
     try {
       const rejected = await session.run(shellRequest('echo never', { files: [{ name: 'a', content: '' }, { name: 'a/b', content: '' }] }));
       expect(rejected.result.status).toBe('files_rejected');

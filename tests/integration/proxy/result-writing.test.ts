@@ -4,21 +4,17 @@
  * must accept every result as written.
  */
 import { decodeProxyFrame, decodeProxyResult } from '../../../proxy';
-import { ProxyHarness } from './proxy-harness';
+import { useProxyHarness } from './proxy-harness';
 import { shellRequest } from './proxy-requests';
 
 jest.setTimeout(120_000);
 
-let proxy: ProxyHarness;
-beforeAll(() => {
-  proxy = ProxyHarness.build();
-});
-afterAll(() => proxy.remove());
+const proxy = useProxyHarness();
 
 const KEYS = ['status', 'exitCode', 'signal', 'stdout', 'stderr', 'stdoutTruncated', 'stderrTruncated', 'compile', 'wallMs', 'cpuMs', 'memoryBytes', 'message'];
 
 test('--once writes one JSON object and a newline, nothing else, with every field in order', async () => {
-  const ran = await proxy.once(shellRequest('echo hi; exit 3'));
+  const ran = await proxy().once(shellRequest('echo hi; exit 3'));
   expect(ran.code).toBe(0);
   const out = ran.stdout.toString('utf8');
   expect(out.endsWith('}\n')).toBe(true);
@@ -31,13 +27,13 @@ test('--once writes one JSON object and a newline, nothing else, with every fiel
 });
 
 test('a result without a run has the same shape (files_rejected)', async () => {
-  const result = await proxy.onceResult(shellRequest('echo', { files: [{ name: 'main.sh', content: 'twice' }] }));
+  const result = await proxy().onceResult(shellRequest('echo', { files: [{ name: 'main.sh', content: 'twice' }] }));
   expect(Object.keys(result)).toEqual(KEYS);
   expect(result).toMatchObject({ status: 'files_rejected', exitCode: null, stdout: '', wallMs: 0, cpuMs: 0, memoryBytes: 0 });
 });
 
 test('the compile object has its exit code, outputs and wall time, in that order', async () => {
-  const result = await proxy.onceResult(shellRequest('echo ran'), { env: { CODERING_COMPILED: '1' } });
+  const result = await proxy().onceResult(shellRequest('echo ran'), { env: { CODERING_COMPILED: '1' } });
   expect(Object.keys(result.compile as object)).toEqual(['exitCode', 'stdout', 'stderr', 'wallMs']);
 });
 
@@ -55,14 +51,14 @@ describe('outputs are base64 of the bytes as written', () => {
     const escaped = (b: Buffer) => [...b].map((byte) => `\\0${byte.toString(8).padStart(3, '0')}`).join('');
     const reversed = Buffer.from([...bytes].reverse());
     const script = `printf '%b' '${escaped(bytes)}'; printf '%b' '${escaped(reversed)}' >&2`;
-    const result = await proxy.onceResult(shellRequest(script));
+    const result = await proxy().onceResult(shellRequest(script));
     expect(result.stdout).toBe(bytes.toString('base64'));
     expect(result.stderr).toBe(reversed.toString('base64'));
   });
 });
 
 test('--serve frames each answer as `codering/1 <length>\\n<json>\\n`, lengths in bytes', async () => {
-  const session = proxy.serve();
+  const session = proxy().serve();
   await session.run(shellRequest('printf "é\\n"; kill -TERM $$'));
   const ended = await session.close();
   const stream = ended.stdout;

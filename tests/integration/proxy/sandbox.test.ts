@@ -2,20 +2,16 @@
  * The sandbox a program gets, through the binary: the sandbox user, no privileges, our syscall
  * filter on top of the engine's, its rlimits, and an environment without start-up hooks.
  */
-import { PROBE_PATH, ProxyHarness, type ContainerOptions } from './proxy-harness';
+import { PROBE_PATH, useProxyHarness, type ContainerOptions } from './proxy-harness';
 import { shellRequest, text } from './proxy-requests';
 
 jest.setTimeout(120_000);
 
-let proxy: ProxyHarness;
-beforeAll(() => {
-  proxy = ProxyHarness.build();
-});
-afterAll(() => proxy.remove());
+const proxy = useProxyHarness();
 
 /** The program's stdout, after checking it ran. */
 async function run(script: string, options: Parameters<typeof shellRequest>[1] = {}, container: ContainerOptions = {}): Promise<string> {
-  const result = await proxy.onceResult(shellRequest(script, options), container);
+  const result = await proxy().onceResult(shellRequest(script, options), container);
   expect({ status: result.status, stderr: text(result.stderr) }).toEqual({ status: 'ok', stderr: '' });
   return text(result.stdout);
 }
@@ -60,7 +56,7 @@ describe('rlimits from the request', () => {
   });
 
   test('a file larger than file_bytes is cut off (SIGXFSZ)', async () => {
-    const result = await proxy.onceResult(shellRequest('head -c 4096 /dev/zero > big; wc -c < big', { limits: { fileBytes: 1024 } }));
+    const result = await proxy().onceResult(shellRequest('head -c 4096 /dev/zero > big; wc -c < big', { limits: { fileBytes: 1024 } }));
     expect(text(result.stdout)).toBe('1024\n');
   });
 
