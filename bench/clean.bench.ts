@@ -2,7 +2,7 @@
  * `npm run bench:clean`: what proving a worker clean costs, in one process on one worker.
  *
  * After each answer the proxy empties every writable path and proves the worker as fresh before it
- * serves again (docs/proxy-contract.md). That time is after the answer, so it is not the user's
+ * serves again (proxy/README.md). That time is after the answer, so it is not the user's
  * latency; it is the time the worker is unavailable. Measured here, on one python worker:
  *   - the baseline: a hello-world run's answer time (what a student waits for);
  *   - the clean time after that ordinary run (the proxy's own measure, and the API's, from the

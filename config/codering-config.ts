@@ -4,7 +4,7 @@
  * `CODERING_*` variable of config-variables.ts, which also holds its default.
  */
 
-import type { RunLimits } from '../factory/proxy/proxy-types';
+import type { RunLimits } from '../proxy';
 import type { RaceMode } from './race-modes';
 
 export type PlatformName = 'local' | 'nuclio';

@@ -5,7 +5,7 @@
  */
 
 import type { JSONSchemaType } from 'ajv';
-import type { RunLimits } from '../factory/proxy/proxy-types';
+import type { RunLimits } from '../proxy';
 import type { BenchSettings, CoderingConfig, FactorySettings } from './codering-config';
 import { RACE_MODES } from './race-modes';
 

@@ -6,7 +6,7 @@
 
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { decodeProxyResult, encodeProxyRequest } from '../../factory/proxy';
+import { decodeProxyResult, encodeProxyRequest } from '../../proxy';
 import { DEFAULT_CONFIG } from '../../config';
 import { benchContainerName } from './bench-containers';
 import { benchLabels } from './bench-labels';

@@ -12,13 +12,14 @@
  * The chain and its one walk are in image-chain.ts; building, finding and planning consume it here.
  */
 import { CoderingError, isCoderingError } from '../../errors';
+import { readProxySources, type ProxySourceFile } from '../../proxy';
 import type { Catalogue, LibrarySpec, ResolvedRuntime } from '../catalogue';
 import { packContext, type ContextFile, type EngineEvent, type EngineImage, type ImageEngine, type RegistryAuth } from '../engine';
 import { formatLibrarySpec, parseLibrarySpecs } from '../libraries';
 import type { RegistryClient } from '../registry';
 import { resolveRuntime } from '../resolve';
 import { LABELS } from '../tags';
-import { readProxySource, renderNuclio, type RenderedImage } from '../templates';
+import { renderNuclio, type RenderedImage } from '../templates';
 import { BuildLog, removeBuildLeftovers } from './build-log';
 import {
   imageChain,
@@ -47,8 +48,8 @@ export interface FactoryImageBuilderOptions {
   /** The registry's HTTP API, for digests and "is it there?"; null: nothing is pulled, digests come from the push. */
   registryClient: Pick<RegistryClient, 'manifestDigest'> | null;
   auth: RegistryAuth | null;
-  /** The proxy's C source (the base image's context); default: read factory/proxy/codering-proxy.c once. */
-  proxySource?: Buffer;
+  /** The proxy's C sources and headers (the base image's context); default: read proxy/c/ once. */
+  proxySources?: readonly ProxySourceFile[];
   buildConcurrency?: number;
   /** Deadline of one build (and of one push or pull). */
   buildTimeoutMs?: number;
@@ -99,12 +100,12 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
   private readonly builds: Semaphore;
   /** Digests seen in the registry, by reference: a content tag's digest does not change once pushed. */
   private readonly digests = new Map<string, string>();
-  private proxySource: Buffer | undefined;
+  private proxySources: readonly ProxySourceFile[] | undefined;
 
   constructor(private readonly options: FactoryImageBuilderOptions) {
     this.engine = options.engine;
     this.builds = new Semaphore(options.buildConcurrency ?? 1);
-    this.proxySource = options.proxySource;
+    this.proxySources = options.proxySources;
   }
 
   get catalogue(): Catalogue {
@@ -118,14 +119,14 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
     return { resolved, libraries };
   }
 
-  private proxy(): Buffer {
-    this.proxySource ??= readProxySource();
-    return this.proxySource;
+  private proxy(): readonly ProxySourceFile[] {
+    this.proxySources ??= readProxySources();
+    return this.proxySources;
   }
 
   private chain(request: ImageRequest, from: PlanFrom = 'debian'): ImageChain {
     const { resolved, libraries } = this.resolve(request);
-    return imageChain(resolved, libraries, from, { proxySource: () => this.proxy(), buildCertificates: this.options.buildCertificates });
+    return imageChain(resolved, libraries, from, { proxySources: () => this.proxy(), buildCertificates: this.options.buildCertificates });
   }
 
   private async root(chain: ImageChain): Promise<EngineImage> {

@@ -6,6 +6,7 @@
  * on from there. Building, finding and planning are consumers of this walk (factory-image-builder.ts);
  * the walk itself touches no engine.
  */
+import type { ProxySourceFile } from '../../proxy';
 import type { LibrarySpec, ResolvedRuntime } from '../catalogue';
 import type { ContextFile } from '../engine';
 import { contentHash, contentTagOf, rootImage } from '../tags';
@@ -24,7 +25,7 @@ export interface ImageChain {
 
 export interface ChainInputs {
   /** The proxy's C source, asked for only when a chain renders the base or upstream runtime. */
-  proxySource: () => Buffer;
+  proxySources: () => readonly ProxySourceFile[];
   buildCertificates?: readonly ContextFile[];
 }
 
@@ -61,12 +62,12 @@ export function imageChain(resolved: ResolvedRuntime, libraries: LibrarySpec[], 
   const exercise = (parent: string) =>
     renderExercise({ runtime: resolved, runtimeImage: parent, libraries, buildCertificates: inputs.buildCertificates });
   if (from === 'upstream') {
-    const layers: ImageChain['layers'] = [() => renderUpstreamRuntime({ runtime: resolved, proxySource: inputs.proxySource() })];
+    const layers: ImageChain['layers'] = [() => renderUpstreamRuntime({ runtime: resolved, proxySources: inputs.proxySources() })];
     if (libraries.length > 0) layers.push(exercise);
     return { resolved, libraries, root: resolved.entry.upstreamImage, layers };
   }
   const layers: ImageChain['layers'] = [
-    () => renderBase({ suite: resolved.entry.suite, proxySource: inputs.proxySource() }),
+    () => renderBase({ suite: resolved.entry.suite, proxySources: inputs.proxySources() }),
     (parent: string) => renderRuntime({ runtime: resolved, baseImage: parent }),
   ];
   if (libraries.length > 0) layers.push(exercise);

@@ -54,7 +54,7 @@ export interface RuntimeDefinition {
   compiled: boolean;
   /**
    * True when runtime.sh has a `prewarm` step: the worker starts the interpreter before a request
-   * arrives and hands it the program on fd 3 (docs/proxy-contract.md). Interpreted languages only.
+   * arrives and hands it the program on fd 3 (proxy/README.md). Interpreted languages only.
    */
   prewarm?: boolean;
   /** Library ecosystem for exercise images; `apt` is accepted by every runtime in addition. */

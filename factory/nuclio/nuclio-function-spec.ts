@@ -1,11 +1,11 @@
 /**
  * The NuclioFunction for one image: Nuclio's shell runtime calls `/opt/nuclio/handler.sh` per event,
- * which execs the proxy in `--once` mode (docs/proxy-contract.md), so the image is deployed as is, with
+ * which execs the proxy in `--once` mode (proxy/README.md), so the image is deployed as is, with
  * no Nuclio build. Every body is checked against our closed schema before it leaves this module.
  */
 
 import { CoderingError } from '../../errors';
-import type { RunLimits } from '../proxy';
+import type { RunLimits } from '../../proxy';
 import { isFunctionName } from './function-name';
 import { validateNuclioFunction, validateNuclioProject } from './nuclio-function-schema';
 import type { NuclioFunctionResource, NuclioProjectResource } from './nuclio-function-types';

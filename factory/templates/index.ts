@@ -5,7 +5,7 @@ export {
   IMAGE_PATH,
   NUCLIO_PROCESSOR_VERSION,
   NUCLIO_UHTTPC_VERSION,
-  readProxySource,
+  PROXY_CONTEXT_DIRECTORY,
   renderBase,
   renderExercise,
   renderNuclio,

@@ -4,12 +4,11 @@
  * Pure functions of their inputs: the parent images are given as references, so the same inputs
  * always render the same bytes — which is what the content tag hashes.
  */
-import fs from 'node:fs';
 import { DEFAULT_CONFIG } from '../../config';
 import type { DebianSuite, LibrarySpec, ResolvedRuntime } from '../catalogue';
 import type { ContextFile } from '../engine/build-context';
 import { formatLibrarySpec } from '../libraries';
-import { PROXY_SOURCE_PATH } from '../proxy';
+import type { ProxySourceFile } from '../../proxy';
 import {
   BASE_REPOSITORY,
   exerciseRepository,
@@ -55,9 +54,12 @@ export const DEFAULT_COMMAND = ['--serve'];
 /** The PATH of every image (imported Debian roots have none in their config). */
 export const IMAGE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-/** The proxy's source (factory/proxy/codering-proxy.c): a context file of the base image, compiled in its builder stage. */
-export function readProxySource(file: string = PROXY_SOURCE_PATH): Buffer {
-  return fs.readFileSync(file);
+/** The build context folder of the proxy's C sources (proxy/c/), compiled together in the builder stage. */
+export const PROXY_CONTEXT_DIRECTORY = 'proxy';
+
+/** The proxy's sources as context files: each one is hashed, so the tag changes with any of them. */
+function proxyContextFiles(sources: readonly ProxySourceFile[]): ContextFile[] {
+  return sources.map((file) => ({ name: `${PROXY_CONTEXT_DIRECTORY}/${file.name}`, content: file.content }));
 }
 
 /**
@@ -74,7 +76,8 @@ function labels(entries: Record<string, string>): EnvVar[] {
 
 export interface BaseInput {
   suite: DebianSuite;
-  proxySource: Buffer;
+  /** Every C source and header of the proxy (proxy's readProxySources). */
+  proxySources: readonly ProxySourceFile[];
 }
 
 export function renderBase(input: BaseInput): RenderedImage {
@@ -94,7 +97,7 @@ export function renderBase(input: BaseInput): RenderedImage {
     tagPrefix: input.suite,
     parent: root,
     dockerfile,
-    files: [{ name: 'codering-proxy.c', content: input.proxySource }],
+    files: proxyContextFiles(input.proxySources),
     env: [],
     runtimeId: null,
     libraries: [],
@@ -163,7 +166,8 @@ export function renderRuntime(input: RuntimeInput): RenderedImage {
 
 export interface UpstreamRuntimeInput {
   runtime: ResolvedRuntime;
-  proxySource: Buffer;
+  /** Every C source and header of the proxy (proxy's readProxySources). */
+  proxySources: readonly ProxySourceFile[];
 }
 
 /** The runtime FROM the catalogue's `upstreamImage`, for clusters that can pull (`--from upstream`). */
@@ -191,7 +195,7 @@ export function renderUpstreamRuntime(input: UpstreamRuntimeInput): RenderedImag
     tagPrefix: `${runtime.version}-upstream`,
     parent: upstream,
     dockerfile,
-    files: [{ name: 'codering-proxy.c', content: input.proxySource }, runtimeScript(runtime)],
+    files: [...proxyContextFiles(input.proxySources), runtimeScript(runtime)],
     env: proxySwitches(runtime),
     runtimeId: runtime.id,
     libraries: [],

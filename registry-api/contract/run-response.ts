@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { RUN_STATUSES, type RunStatus } from '../../factory/proxy';
+import { RUN_STATUSES, type RunStatus } from '../../proxy';
 import { RACE_MODES } from '../config';
 import { stringEnum } from './string-enum';
 

@@ -5,7 +5,7 @@
  * this interface, so it is unit-tested with a fake platform.
  */
 
-import type { ProxyResult, WorkerRequest } from '../../factory/proxy/proxy-types';
+import type { ProxyResult, WorkerRequest } from '../../proxy';
 
 // The request/result types belong to the proxy's protocol; re-exported here for the platforms.
 export type {
@@ -14,7 +14,7 @@ export type {
   RunStatus,
   SourceFile,
   WorkerRequest,
-} from '../../factory/proxy/proxy-types';
+} from '../../proxy';
 
 /**
  * A worker failed (container died, engine error, malformed answer, no answer in time). This is our

@@ -5,7 +5,7 @@ case "${1:-}" in
   compile) exit 0 ;;
   run) shift; exec node "$CODERING_MAIN" "$@" ;;
   prewarm)
-    # Node starts before the request and waits on fd 3 for `main NUL args…` (docs/proxy-contract.md);
+    # Node starts before the request and waits on fd 3 for `main NUL args…` (proxy/README.md);
     # runMain then loads the program as `node main.js args…` does (require.main, argv, ESM or not).
     exec node -e '
 const fs = require("fs");

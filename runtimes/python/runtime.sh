@@ -6,7 +6,7 @@ case "${1:-}" in
   run) shift; exec python3 "$CODERING_MAIN" "$@" ;;
   prewarm)
     # The interpreter starts before the request and waits on fd 3 for `main NUL args…`
-    # (docs/proxy-contract.md); the program then runs as `python3 main.py args…` would run it.
+    # (proxy/README.md); the program then runs as `python3 main.py args…` would run it.
     exec python3 -c '
 def _codering_run():
     # everything lives in this frame: the module namespace is handed over to the program

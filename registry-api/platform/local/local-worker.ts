@@ -6,7 +6,7 @@ import {
   ProxyFrameReader,
   type ProxyFrame,
   type WorkerStateFrame,
-} from '../../../factory/proxy';
+} from '../../../proxy';
 import { WorkerFailure } from '../platform';
 import type { ProxyResult, Worker, WorkerRequest } from '../platform';
 import type { WorkerStreams } from '../../../factory/engine';

@@ -8,7 +8,7 @@
  * is a worker failure, never the user's.
  */
 
-import { encodeProxyRequest, decodeProxyResult, MalformedProxyResult } from '../../../factory/proxy';
+import { encodeProxyRequest, decodeProxyResult, MalformedProxyResult } from '../../../proxy';
 import { WorkerFailure, type ProxyResult, type Worker, type WorkerRequest } from '../platform';
 import type { FunctionEndpoint, FunctionTarget } from './function-endpoint';
 import { BodyTooLarge, readCappedBody } from './read-capped-body';

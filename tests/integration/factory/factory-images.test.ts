@@ -21,7 +21,7 @@ import {
   type BuildImageOptions,
   type BuildResult,
 } from '../../../factory';
-import { decodeProxyResult, encodeProxyRequest } from '../../../factory/proxy';
+import { decodeProxyResult, encodeProxyRequest } from '../../../proxy';
 import { isCoderingError } from '../../../errors';
 
 jest.setTimeout(45 * 60_000);

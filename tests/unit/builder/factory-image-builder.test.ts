@@ -4,7 +4,7 @@
  */
 import { CoderingError, isCoderingError } from '../../../errors';
 import { FactoryImageBuilder, type BuildProgress } from '../../../factory/builder';
-import { PROXY_SOURCE, TEST_CATALOGUE } from '../templates/runtime-fixtures';
+import { PROXY_SOURCES, TEST_CATALOGUE } from '../templates/runtime-fixtures';
 import { FakeImageEngine, FakeRegistry } from './fake-image-engine';
 
 const REGISTRY = 'registry.test:5000';
@@ -20,7 +20,7 @@ function setUp(options: { push?: boolean; buildConcurrency?: number } = {}) {
     registry: REGISTRY,
     registryClient: registry,
     auth: { username: 'codering', password: 'secret', serveraddress: REGISTRY },
-    proxySource: PROXY_SOURCE,
+    proxySources: PROXY_SOURCES,
     buildConcurrency: options.buildConcurrency,
     push: options.push,
   });
@@ -47,7 +47,7 @@ describe('FactoryImageBuilder', () => {
       expect.stringMatching(/^codering\/base:bookworm-[0-9a-f]{12}$/),
       expect.stringMatching(/^codering\/python:3\.11\.2-[0-9a-f]{12}$/),
     ]);
-    expect(engine.builds[0]?.files).toEqual(['Dockerfile', 'codering-proxy.c']);
+    expect(engine.builds[0]?.files).toEqual(['Dockerfile', 'proxy/main.c', 'proxy/stand-in.h']);
     expect(engine.builds[1]?.files).toEqual(['Dockerfile', 'runtime.sh']);
     // The runtime starts FROM the base just built, by its registry-independent name.
     expect(engine.builds[1]?.dockerfile).toContain(`FROM ${engine.builds[0]?.tag}`);

@@ -6,13 +6,13 @@ import { imageChain, layerNames, walkChain, type ChainLayer, type ImageChain } f
 import { parseLibrarySpecs } from '../../../factory/libraries';
 import { resolveRuntime } from '../../../factory/resolve';
 import type { RenderedImage } from '../../../factory/templates';
-import { PROXY_SOURCE, TEST_CATALOGUE } from '../templates/runtime-fixtures';
+import { PROXY_SOURCES, TEST_CATALOGUE } from '../templates/runtime-fixtures';
 
 const REGISTRY = 'registry.test:5000';
 
-function chainOf(runtime: string, libraries: string[], from: 'debian' | 'upstream' = 'debian', proxySource = () => PROXY_SOURCE) {
+function chainOf(runtime: string, libraries: string[], from: 'debian' | 'upstream' = 'debian', proxySources = () => PROXY_SOURCES) {
   const resolved = resolveRuntime(TEST_CATALOGUE, runtime);
-  return imageChain(resolved, parseLibrarySpecs(resolved.definition, libraries), from, { proxySource });
+  return imageChain(resolved, parseLibrarySpecs(resolved.definition, libraries), from, { proxySources });
 }
 
 /** Walks to the end, answering each layer's id with `idOf` (null: the image does not exist). */
@@ -70,7 +70,7 @@ describe('walkChain', () => {
   });
 
   test('lazy: a consumer that stops renders nothing more, and the proxy source is read only when needed', () => {
-    const proxySource = jest.fn(() => PROXY_SOURCE);
+    const proxySource = jest.fn(() => PROXY_SOURCES);
     const chain = chainOf('python@3.11', [], 'debian', proxySource);
     expect(proxySource).not.toHaveBeenCalled();
     const stub = chain.layers[0]?.('codering/debian:bookworm') as RenderedImage;

@@ -5,7 +5,7 @@ import {
   MalformedProxyResult,
   ProxyFrameReader,
   type WorkerRequest,
-} from '../../../factory/proxy';
+} from '../../../proxy';
 
 const limits = {
   wallMs: 2000,

@@ -5,15 +5,16 @@
 import type { ContextFile } from '../../../factory/engine';
 import { parseLibrarySpecs } from '../../../factory/libraries';
 import { contentHash, contentTagOf, parseImageReference, renderBase, renderExercise, renderRuntime } from '../../../factory';
-import { NODE, PROXY_SOURCE, PYTHON, resolved } from '../templates/runtime-fixtures';
+import type { ProxySourceFile } from '../../../proxy';
+import { NODE, PROXY_SOURCES, PYTHON, resolved } from '../templates/runtime-fixtures';
 
 const ROOT_ID = 'sha256:91da954f816b0000000000000000000000000000000000000000000000000000';
 const BASE_ID = 'sha256:f0b78329eee20000000000000000000000000000000000000000000000000000';
 const RUNTIME_ID = 'sha256:400aa2bc32e10000000000000000000000000000000000000000000000000000';
 const node = resolved(NODE);
 
-function baseTag(options: { proxy?: Buffer; rootId?: string; suite?: 'bookworm' | 'trixie' } = {}): string {
-  const image = renderBase({ suite: options.suite ?? 'bookworm', proxySource: options.proxy ?? PROXY_SOURCE });
+function baseTag(options: { proxy?: ProxySourceFile[]; rootId?: string; suite?: 'bookworm' | 'trixie' } = {}): string {
+  const image = renderBase({ suite: options.suite ?? 'bookworm', proxySources: options.proxy ?? PROXY_SOURCES });
   return contentHash({ dockerfile: image.dockerfile, files: image.files, parentId: options.rootId ?? ROOT_ID });
 }
 
@@ -44,10 +45,15 @@ describe('content tags', () => {
     expect(exerciseTag(['lodash@4', 'apt:jq'])).toBe(exerciseTag(['apt:jq', 'lodash@4']));
   });
 
-  test('change with the proxy source, the root image, the suite', () => {
+  test('change with any of the proxy sources, the root image, the suite', () => {
+    // one file of the proxy edited (a .c, then a header), one added: each is a different proxy
+    const edited = (name: string): ProxySourceFile[] =>
+      PROXY_SOURCES.map((file) => (file.name === name ? { name, content: Buffer.concat([file.content, Buffer.from('/* edited */\n')]) } : file));
     const tags = [
       baseTag(),
-      baseTag({ proxy: Buffer.from('int main(void) { return 1; }\n') }),
+      baseTag({ proxy: edited('main.c') }),
+      baseTag({ proxy: edited('stand-in.h') }),
+      baseTag({ proxy: [...PROXY_SOURCES, { name: 'more.c', content: Buffer.from('int more;\n') }] }),
       baseTag({ rootId: 'sha256:another-root' }),
       baseTag({ suite: 'trixie' }),
     ];
@@ -93,7 +99,7 @@ describe('content tags', () => {
   test('name images by layer, language and version', () => {
     expect(contentTagOf('3.11.2', 'abcdef012345')).toBe('3.11.2-abcdef012345');
     expect(renderRuntime({ runtime: node, baseImage: 'b' }).repository).toBe('codering/node');
-    expect(renderBase({ suite: 'bookworm', proxySource: PROXY_SOURCE }).repository).toBe('codering/base');
+    expect(renderBase({ suite: 'bookworm', proxySources: PROXY_SOURCES }).repository).toBe('codering/base');
   });
 });
 

@@ -14,7 +14,7 @@ import {
   renderUpstreamRuntime,
   type RenderedImage,
 } from '../../../factory/templates';
-import { C, GO, NODE, PHP, PROXY_SOURCE, PYTHON, RUBY, resolved } from './runtime-fixtures';
+import { C, GO, NODE, PHP, PROXY_SOURCES, PYTHON, RUBY, resolved } from './runtime-fixtures';
 
 const GOLDEN = path.join(__dirname, 'golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -34,10 +34,11 @@ const python = resolved(PYTHON, '3.11.2');
 
 describe('golden Dockerfiles', () => {
   test('base image (bookworm)', () => {
-    const base = renderBase({ suite: 'bookworm', proxySource: PROXY_SOURCE });
+    const base = renderBase({ suite: 'bookworm', proxySources: PROXY_SOURCES });
     expectGolden('base-bookworm.Dockerfile', base.dockerfile);
     expect(base.parent).toBe('codering/debian:bookworm');
-    expect(base.files).toEqual([{ name: 'codering-proxy.c', content: PROXY_SOURCE }]);
+    // every source and header of the proxy is a context file, so the tag hashes each of them
+    expect(base.files).toEqual(PROXY_SOURCES.map((file) => ({ name: `proxy/${file.name}`, content: file.content })));
   });
 
   test.each([
@@ -52,10 +53,10 @@ describe('golden Dockerfiles', () => {
   });
 
   test('runtime FROM the upstream image', () => {
-    const image = renderUpstreamRuntime({ runtime: python, proxySource: PROXY_SOURCE });
+    const image = renderUpstreamRuntime({ runtime: python, proxySources: PROXY_SOURCES });
     expectGolden('runtime-python-3.11.2-upstream.Dockerfile', image.dockerfile);
     expect(image.parent).toBe('python:3.11-slim-bookworm');
-    expect(image.files.map((f) => f.name)).toEqual(['codering-proxy.c', 'runtime.sh']);
+    expect(image.files.map((f) => f.name)).toEqual(['proxy/main.c', 'proxy/stand-in.h', 'runtime.sh']);
   });
 
   const exercises: Array<[string, ReturnType<typeof resolved>, string[]]> = [
@@ -87,10 +88,11 @@ describe('golden Dockerfiles', () => {
 });
 
 describe('what every image is made of', () => {
-  test('the base image has the contract of docs/proxy-contract.md', () => {
-    const { dockerfile } = renderBase({ suite: 'trixie', proxySource: PROXY_SOURCE });
+  test('the base image has the contract of proxy/README.md', () => {
+    const { dockerfile } = renderBase({ suite: 'trixie', proxySources: PROXY_SOURCES });
     expect(dockerfile).toContain('FROM codering/debian:trixie AS proxy-build');
-    expect(dockerfile).toContain('gcc -O2 -Wall -o /out/codering-proxy');
+    expect(dockerfile).toContain('COPY proxy/ /src/proxy/');
+    expect(dockerfile).toContain('gcc -O2 -Wall -o /out/codering-proxy /src/proxy/*.c');
     expect(dockerfile).toContain('COPY --from=proxy-build /out/codering-proxy /opt/codering/bin/codering-proxy');
     expect(dockerfile).toContain('useradd --uid 1000 --gid 1000 --home-dir /box');
     expect(dockerfile).toContain('ONBUILD COPY runtime.sh /opt/codering/runtime.sh');

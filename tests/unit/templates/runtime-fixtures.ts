@@ -3,6 +3,7 @@
  * change only when the templates do, not when the catalogue under runtimes/ is edited.
  */
 import { createCatalogue, type Catalogue, type ResolvedRuntime, type RuntimeDefinition } from '../../../factory/catalogue';
+import type { ProxySourceFile } from '../../../proxy';
 
 function definition(partial: Partial<RuntimeDefinition> & Pick<RuntimeDefinition, 'language' | 'versions' | 'libraries'>): RuntimeDefinition {
   return {
@@ -89,5 +90,8 @@ export function resolved(definition: RuntimeDefinition, version?: string): Resol
   return { id: `${definition.language}@${entry.version}`, language: definition.language, version: entry.version, definition, entry };
 }
 
-/** A stand-in for factory/proxy/codering-proxy.c: the goldens must not change when the proxy does. */
-export const PROXY_SOURCE = Buffer.from('int main(void) { return 0; }\n');
+/** A stand-in for the proxy's sources (proxy/c/): the goldens must not change when the proxy does. */
+export const PROXY_SOURCES: ProxySourceFile[] = [
+  { name: 'main.c', content: Buffer.from('#include "stand-in.h"\nint main(void) { return STAND_IN; }\n') },
+  { name: 'stand-in.h', content: Buffer.from('#define STAND_IN 0\n') },
+];

@@ -16,6 +16,6 @@ RUN want=1.19.8 seen=''; \
     done; \
     echo "codering: the catalogue says go $want, but Debian bookworm installed:$seen" >&2; exit 1
 RUN mkdir -p /opt/codering/go-cache && GOCACHE=/opt/codering/go-cache go build std
-# The proxy runs `runtime.sh compile` before `run` (docs/proxy-contract.md).
+# The proxy runs `runtime.sh compile` before `run` (proxy/README.md).
 ENV CODERING_COMPILED=1
 LABEL org.codering.managed="true" org.codering.layer="runtime" org.codering.suite="bookworm" org.codering.runtime="go@1.19.8" org.codering.language="go" org.codering.version="1.19.8"

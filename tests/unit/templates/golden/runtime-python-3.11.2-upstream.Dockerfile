@@ -9,8 +9,9 @@ FROM python:3.11-slim-bookworm AS proxy-build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends gcc libc6-dev \
  && rm -rf /var/lib/apt/lists/*
-COPY codering-proxy.c /src/codering-proxy.c
-RUN mkdir -p /out && gcc -O2 -Wall -o /out/codering-proxy /src/codering-proxy.c
+# The proxy is several C files (proxy/c/ in the repository), compiled together into one binary.
+COPY proxy/ /src/proxy/
+RUN mkdir -p /out && gcc -O2 -Wall -o /out/codering-proxy /src/proxy/*.c
 
 FROM python:3.11-slim-bookworm
 RUN apt-get update \

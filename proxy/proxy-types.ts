@@ -1,5 +1,5 @@
 /**
- * The two messages of the proxy-function contract (docs/proxy-contract.md), as TypeScript sees
+ * The two messages of the proxy-function contract (proxy/README.md), as TypeScript sees
  * them. Both platforms (local Docker, Nuclio) and the smoke tests speak exactly this.
  */
 
@@ -19,7 +19,7 @@ export interface SourceFile {
   content: string;
 }
 
-/** One request as the proxy receives it (see docs/proxy-contract.md). */
+/** One request as the proxy receives it (see proxy/README.md). */
 export interface WorkerRequest {
   requestId: string;
   files: SourceFile[];
@@ -65,7 +65,7 @@ export interface ProxyResult {
 }
 
 /**
- * After each answer the proxy cleans the worker and proves it as fresh (docs/proxy-contract.md),
+ * After each answer the proxy cleans the worker and proves it as fresh (proxy/README.md),
  * then says so in a state frame: until then the worker is busy. `retired`: the proof failed and the
  * proxy ends; the platform replaces the worker.
  */

@@ -42,7 +42,7 @@ export function decodeProxyFrame(json: string | Buffer): ProxyFrame {
   throw new MalformedProxyResult(`unknown state ${String(r.state)}`);
 }
 
-/** Decodes and checks one JSON result of the proxy (docs/proxy-contract.md). */
+/** Decodes and checks one JSON result of the proxy (proxy/README.md). */
 export function decodeProxyResult(json: string | Buffer): ProxyResult {
   return checkResult(parseObject(json));
 }
