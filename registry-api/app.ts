@@ -11,16 +11,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Catalogue } from '../factory/catalogue';
 import type { RegistryConfig } from './config';
-import { Executor } from './executor/executor';
-import { handleError, handleNotFound } from './http/error-handler';
-import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id';
-import type { ImageSource } from './images/image-source';
-import { RunImages } from './images/run-images';
-import { RuntimeWarmup } from './images/runtime-warmup';
-import { BuildJobs } from './jobs/build-jobs';
-import type { JobStore } from './jobs/job-store';
-import { RegistryMetrics } from './metrics/registry-metrics';
-import type { Platform } from './platform/platform';
+import { Executor } from './executor';
+import { handleError, handleNotFound, REQUEST_ID_HEADER, requestIdFor } from './http';
+import { type ImageSource, RunImages, RuntimeWarmup } from './images';
+import { BuildJobs, type JobStore } from './jobs';
+import { RegistryMetrics } from './metrics';
+import type { Platform } from './platform';
 import { healthRoutes, imageRoutes, runRoutes, runtimeRoutes, type RouteContext } from './routes';
 
 export interface AppDeps {

@@ -9,13 +9,13 @@ import pino from 'pino';
 import { loadCatalogue } from '../factory/catalogue';
 import { createImageBuilder } from '../factory/builder';
 import { createDockerClient, type DockerClient } from '../factory/engine';
-import { factoryConfigOf } from '../factory/factory-config';
+import { factoryConfigOf } from '../factory/config';
 import { buildApp } from './app';
 import { coderingConfig, ConfigError, type RegistryConfig } from './config';
 import { JobStore } from './jobs';
 import { createLocalPlatform, localPlatformSettings } from './platform/local';
 import { NuclioPlatform, nuclioPlatformOptionsFromConfig } from './platform/nuclio';
-import type { Platform } from './platform/platform';
+import type { Platform } from './platform';
 
 /** Past this, a shutdown stops waiting for in-flight runs and builds: the orchestrator would kill us anyway. */
 const SHUTDOWN_DEADLINE_MS = 25_000;

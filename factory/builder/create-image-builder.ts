@@ -4,8 +4,8 @@
  */
 import { loadCatalogue, type Catalogue } from '../catalogue';
 import { createDockerClient, type ImageClient, type ImageEngine, type RegistryAuth } from '../engine';
-import { factoryConfig, readBuildCertificates, type FactoryConfig } from '../factory-config';
-import { RegistryClient } from '../registry/registry-client';
+import { factoryConfig, readBuildCertificates, type FactoryConfig } from '../config';
+import { RegistryClient } from '../registry';
 import { FactoryImageBuilder } from './factory-image-builder';
 
 /** The image part of a Docker client with the configuration's deadlines (the CLI, the bench). */

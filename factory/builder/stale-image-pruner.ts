@@ -1,5 +1,5 @@
-import type { EngineImage, ImageEngine } from '../engine/image-engine';
-import { LABELS } from '../tags/image-names';
+import type { EngineImage, ImageEngine } from '../engine';
+import { LABELS } from '../tags';
 
 export interface PruneReport {
   removed: string[];

@@ -22,7 +22,7 @@ import {
   type PlannedImage,
 } from '../builder';
 import { loadCatalogue } from '../catalogue';
-import { factoryConfig } from '../factory-config';
+import { factoryConfig } from '../config';
 import { resolveRuntime } from '../resolve';
 import { BuildProgressDisplay } from './build-progress-display';
 import { addConfigCommand } from './config-command';

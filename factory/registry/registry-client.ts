@@ -5,7 +5,7 @@
  * `registry_unavailable` (with the HTTP status when there was one).
  */
 import { CoderingError, isCoderingError } from '../../errors';
-import { withTimeout } from '../engine/with-timeout';
+import { withTimeout } from '../engine';
 
 export interface RegistryClientOptions {
   /** `127.0.0.1:5000` */

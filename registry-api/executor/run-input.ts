@@ -6,7 +6,7 @@
 import { CoderingError } from '../../errors';
 import type { RegistryConfig } from '../config';
 import type { RunInput } from '../contract';
-import type { RunLimits, SourceFile, WorkerRequest } from '../platform/platform';
+import type { RunLimits, SourceFile, WorkerRequest } from '../platform';
 import { fileNameProblem } from './file-name';
 
 /** The limits a request may set; compile wall time and file size stay the operator's. */

@@ -5,7 +5,7 @@
  */
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { PoolStats } from '../platform/platform';
+import type { PoolStats } from '../platform';
 
 export type RaceEvent = 'winner_first' | 'winner_second' | 'fallback' | 'retry' | 'cancelled_loser';
 

@@ -2,12 +2,11 @@
 
 import type { Catalogue } from '../../factory/catalogue';
 import type { RegistryConfig } from '../config';
-import type { Executor } from '../executor/executor';
-import type { RunImages } from '../images/run-images';
-import type { RuntimeWarmup } from '../images/runtime-warmup';
-import type { BuildJobs } from '../jobs/build-jobs';
-import type { RegistryMetrics } from '../metrics/registry-metrics';
-import type { Platform } from '../platform/platform';
+import type { Executor } from '../executor';
+import type { RunImages, RuntimeWarmup } from '../images';
+import type { BuildJobs } from '../jobs';
+import type { RegistryMetrics } from '../metrics';
+import type { Platform } from '../platform';
 
 export interface RouteContext {
   config: Readonly<RegistryConfig>;

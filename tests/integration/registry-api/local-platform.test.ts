@@ -9,13 +9,13 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createImageBuilder } from '../../../factory/builder';
 import { loadCatalogue } from '../../../factory/catalogue';
-import { buildApp } from '../../../registry-api/app';
+import { buildApp } from '../../../registry-api';
 import { loadConfig } from '../../../registry-api/config';
 import { JobStore } from '../../../registry-api/jobs';
 import { RegistryMetrics } from '../../../registry-api/metrics';
 import { createLocalPlatform } from '../../../registry-api/platform/local';
-import type { Platform } from '../../../registry-api/platform/platform';
-import { contractErrors, publishedRunAnswer } from '../../unit/registry-api/fakes/published-run-answer';
+import type { Platform } from '../../../registry-api/platform';
+import { contractErrors, publishedRunAnswer } from '../../unit/registry-api/fakes';
 
 
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createImageBuilder } from '../../../factory/builder';
 import { loadCatalogue } from '../../../factory/catalogue';
-import { buildApp } from '../../../registry-api/app';
+import { buildApp } from '../../../registry-api';
 import { loadConfig, type RegistryConfig } from '../../../registry-api/config';
 import { JobStore } from '../../../registry-api/jobs';
 import { RegistryMetrics } from '../../../registry-api/metrics';

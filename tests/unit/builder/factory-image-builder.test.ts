@@ -4,7 +4,7 @@
  */
 import { CoderingError, isCoderingError } from '../../../errors';
 import { FactoryImageBuilder, type BuildProgress } from '../../../factory/builder';
-import { PROXY_SOURCE, TEST_CATALOGUE } from '../templates/runtime-fixtures';
+import { PROXY_SOURCE, TEST_CATALOGUE } from '../templates';
 import { FakeImageEngine, FakeRegistry } from './fake-image-engine';
 
 const REGISTRY = 'registry.test:5000';

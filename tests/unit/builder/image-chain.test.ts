@@ -6,7 +6,7 @@ import { imageChain, layerNames, walkChain, type ChainLayer, type ImageChain } f
 import { parseLibrarySpecs } from '../../../factory/libraries';
 import { resolveRuntime } from '../../../factory/resolve';
 import type { RenderedImage } from '../../../factory/templates';
-import { PROXY_SOURCE, TEST_CATALOGUE } from '../templates/runtime-fixtures';
+import { PROXY_SOURCE, TEST_CATALOGUE } from '../templates';
 
 const REGISTRY = 'registry.test:5000';
 

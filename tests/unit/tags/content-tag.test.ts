@@ -5,7 +5,7 @@
 import type { ContextFile } from '../../../factory/engine';
 import { parseLibrarySpecs } from '../../../factory/libraries';
 import { contentHash, contentTagOf, parseImageReference, renderBase, renderExercise, renderRuntime } from '../../../factory';
-import { NODE, PROXY_SOURCE, PYTHON, resolved } from '../templates/runtime-fixtures';
+import { NODE, PROXY_SOURCE, PYTHON, resolved } from '../templates';
 
 const ROOT_ID = 'sha256:91da954f816b0000000000000000000000000000000000000000000000000000';
 const BASE_ID = 'sha256:f0b78329eee20000000000000000000000000000000000000000000000000000';

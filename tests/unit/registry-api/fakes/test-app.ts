@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildApp } from '../../../../registry-api/app';
+import { buildApp } from '../../../../registry-api';
 import { loadConfig, type ConfigOverrides } from '../../../../registry-api/config';
 import { JobStore } from '../../../../registry-api/jobs';
 import { RegistryMetrics } from '../../../../registry-api/metrics';
