@@ -4,7 +4,7 @@
  */
 export * from './builder';
 export * from './engine';
-export * from './registry';
+export * from './image-registry';
 export * from './tags';
 export * from './templates';
 export { factoryConfig, factoryConfigOf, loadFactoryConfig, readBuildCertificates, REPOSITORY_ROOT } from './config';

@@ -10,17 +10,17 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Catalogue } from '../factory/catalogue';
-import type { RegistryConfig } from './config';
+import type { CoderingConfig } from './config';
 import { Executor } from './executor';
 import { handleError, handleNotFound, REQUEST_ID_HEADER, requestIdFor } from './http';
 import { type ImageSource, RunImages, RuntimeWarmup } from './images';
 import { BuildJobs, type JobStore } from './jobs';
-import { RegistryMetrics } from './metrics';
+import { ApiMetrics } from './metrics';
 import type { Platform } from './platform';
 import { healthRoutes, imageRoutes, runRoutes, runtimeRoutes, type RouteContext } from './routes';
 
 export interface AppDeps {
-  config: Readonly<RegistryConfig>;
+  config: Readonly<CoderingConfig>;
   catalogue: Catalogue;
   builder: ImageSource;
   platform: Platform;
@@ -28,7 +28,7 @@ export interface AppDeps {
   /** A pino logger; default: fastify's own pino at `config.logLevel`. */
   logger?: FastifyBaseLogger;
   /** Default: a fresh registry with Node's default metrics. */
-  metrics?: RegistryMetrics;
+  metrics?: ApiMetrics;
 }
 
 declare module 'fastify' {
@@ -59,7 +59,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   // Only JSON bodies: fastify's default text/plain parser would turn a 415 into a confusing 400.
   app.removeContentTypeParser('text/plain');
 
-  const metrics = deps.metrics ?? new RegistryMetrics({ defaultMetrics: true });
+  const metrics = deps.metrics ?? new ApiMetrics({ defaultMetrics: true });
   const jobs = new BuildJobs({
     store: deps.store,
     builder: deps.builder,

@@ -15,7 +15,7 @@ import { CoderingError, isCoderingError } from '../../errors';
 import type { Catalogue, LibrarySpec, ResolvedRuntime } from '../catalogue';
 import { packContext, type ContextFile, type EngineEvent, type EngineImage, type ImageEngine, type RegistryAuth } from '../engine';
 import { formatLibrarySpec, parseLibrarySpecs } from '../libraries';
-import type { RegistryClient } from '../registry';
+import type { ImageRegistryClient } from '../image-registry';
 import { resolveRuntime } from '../resolve';
 import { LABELS } from '../tags';
 import { readProxySource, renderNuclio, type RenderedImage } from '../templates';
@@ -45,7 +45,7 @@ export interface FactoryImageBuilderOptions {
   /** Registry host the references name: `127.0.0.1:5000`. */
   registry: string;
   /** The registry's HTTP API, for digests and "is it there?"; null: nothing is pulled, digests come from the push. */
-  registryClient: Pick<RegistryClient, 'manifestDigest'> | null;
+  imageRegistryClient: Pick<ImageRegistryClient, 'manifestDigest'> | null;
   auth: RegistryAuth | null;
   /** The proxy's C source (the base image's context); default: read factory/proxy/codering-proxy.c once. */
   proxySource?: Buffer;
@@ -252,8 +252,8 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
   }
 
   private async registryDigest(repository: string, tag: string): Promise<string | null> {
-    if (!this.options.registryClient) return null;
-    return this.options.registryClient.manifestDigest(repository, tag);
+    if (!this.options.imageRegistryClient) return null;
+    return this.options.imageRegistryClient.manifestDigest(repository, tag);
   }
 
   private async build(named: NamedLayer, emit: (progress: BuildProgress) => void): Promise<Obtained> {

@@ -10,7 +10,7 @@ export { FactoryImageBuilder } from './factory-image-builder';
 export type { FactoryImageBuilderOptions, LayerImage, PlanFrom, PlannedImage, PlanTarget } from './factory-image-builder';
 export { imageChain, layerNames, unbuiltName, UNBUILT, walkChain } from './image-chain';
 export type { ChainInputs, ChainLayer, ImageChain, LayerNames, NamedLayer } from './image-chain';
-export { createImageBuilder, createImageEngine, createRegistryClient, registryAuth } from './create-image-builder';
+export { createImageBuilder, createImageEngine, createImageRegistryClient, registryAuth } from './create-image-builder';
 export type { CreateImageBuilderOptions } from './create-image-builder';
 export { BuildLog, removeBuildLeftovers } from './build-log';
 export { Semaphore, SingleFlight } from './single-flight';

@@ -16,7 +16,7 @@ import { CoderingError, isCoderingError } from '../../errors';
 import {
   createImageBuilder,
   createImageEngine,
-  createRegistryClient,
+  createImageRegistryClient,
   pruneStaleImages,
   type FactoryImageBuilder,
   type PlannedImage,
@@ -183,11 +183,11 @@ export function createProgram(io: Io = { out: (t) => process.stdout.write(t), er
     .command('images')
     .description('list the registry: repositories, tags, digests')
     .action(async () => {
-      const registry = createRegistryClient();
+      const imageRegistry = createImageRegistryClient();
       const rows: string[][] = [];
-      for (const { name, tags } of await registry.listImages()) {
+      for (const { name, tags } of await imageRegistry.listImages()) {
         if (tags.length === 0) rows.push([name, '(no tags)', '']);
-        const digests = await Promise.all(tags.map((tag) => registry.manifestDigest(name, tag)));
+        const digests = await Promise.all(tags.map((tag) => imageRegistry.manifestDigest(name, tag)));
         tags.forEach((tag, index) => rows.push([name, tag, digests[index] ?? '']));
       }
       io.out(`registry ${factoryConfig().registry}\n${formatTable(['REPOSITORY', 'TAG', 'DIGEST'], rows)}\n`);

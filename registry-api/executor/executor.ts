@@ -14,10 +14,10 @@
  */
 
 import { CoderingError, isCoderingError } from '../../errors';
-import type { RaceMode, RegistryConfig } from '../config';
+import type { CoderingConfig, RaceMode } from '../config';
 import type { AnsweredStatus, RunInput, RunResponse } from '../contract';
 import type { RunImages } from '../images';
-import type { RegistryMetrics } from '../metrics';
+import type { ApiMetrics } from '../metrics';
 import type { Platform } from '../platform';
 import { LatencyWindow } from './latency-window';
 import { raceAttempt, type AttemptResult } from './race-attempt';
@@ -38,8 +38,8 @@ export interface ExecutorLog {
 export interface ExecutorOptions {
   platform: Platform;
   images: RunImages;
-  config: Readonly<RegistryConfig>;
-  metrics: RegistryMetrics;
+  config: Readonly<CoderingConfig>;
+  metrics: ApiMetrics;
   log?: ExecutorLog;
 }
 

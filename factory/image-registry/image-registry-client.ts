@@ -7,7 +7,7 @@
 import { CoderingError, isCoderingError } from '../../errors';
 import { withTimeout } from '../engine';
 
-export interface RegistryClientOptions {
+export interface ImageRegistryClientOptions {
   /** `127.0.0.1:5000` */
   registry: string;
   scheme?: 'http' | 'https';
@@ -31,12 +31,12 @@ export interface RepositoryTags {
   tags: string[];
 }
 
-export class RegistryClient {
+export class ImageRegistryClient {
   private readonly base: string;
   private readonly authorization: string | null;
   private readonly fetch: typeof fetch;
 
-  constructor(private readonly options: RegistryClientOptions) {
+  constructor(private readonly options: ImageRegistryClientOptions) {
     this.base = `${options.scheme ?? 'http'}://${options.registry}`;
     this.authorization =
       options.username && options.password

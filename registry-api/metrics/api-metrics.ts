@@ -14,7 +14,7 @@ export interface MetricsSources {
   jobCounts(): Record<string, number>;
 }
 
-export class RegistryMetrics {
+export class ApiMetrics {
   readonly registry = new Registry();
   private readonly runs: Counter<'status' | 'runtime'>;
   private readonly runLatency: Histogram<'runtime' | 'mode'>;
