@@ -69,7 +69,7 @@ interface Io {
 
 export function createProgram(io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Command {
   const program = new Command('codering')
-    .description('The codering image factory: runtimes, Dockerfiles, builds, registry')
+    .description('The codering image factory: runtimes, Dockerfiles, builds, image registry')
     .showHelpAfterError()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     // Before the subcommands are added, so that they inherit it: errors come back to main().
@@ -181,7 +181,7 @@ export function createProgram(io: Io = { out: (t) => process.stdout.write(t), er
 
   program
     .command('images')
-    .description('list the registry: repositories, tags, digests')
+    .description('list the image registry: repositories, tags, digests')
     .action(async () => {
       const imageRegistry = createImageRegistryClient();
       const rows: string[][] = [];
