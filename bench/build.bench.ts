@@ -151,7 +151,7 @@ async function lookups(): Promise<void> {
 async function addOneLibrary(): Promise<void> {
   const plan = await builder.planImage({ runtime: 'node@18', libraries: [LIBRARY] });
   const exercise = plan[plan.length - 1];
-  if (!exercise || exercise.rendered.layer !== 'exercise' || !plan[1]?.present) throw new Error('node@18 is not built');
+  if (!exercise || exercise.rendered.tier !== 'exercise' || !plan[1]?.present) throw new Error('node@18 is not built');
   const times: number[] = [];
   for (let run = 0; run < LIBRARY_RUNS; run += 1) {
     // A fresh nonce before the install: the npm toolchain layers stay cached, the install itself runs.

@@ -205,7 +205,7 @@ describe('FactoryImageBuilder', () => {
   test('planImage renders the chain without building, tagging what can be known', async () => {
     const { engine, builder } = setUp();
     const before = await builder.planImage({ runtime: 'node', libraries: ['lodash@4'] }, { target: 'nuclio' });
-    expect(before.map((p) => [p.rendered.layer, p.tag === null])).toEqual([
+    expect(before.map((p) => [p.rendered.tier, p.tag === null])).toEqual([
       ['base', false],
       ['runtime', true],
       ['exercise', true],

@@ -90,7 +90,7 @@ describe('content tags', () => {
     expect(exerciseTag(['lodash@4'], [ca])).toBe(exerciseTag(['lodash@4']));
   });
 
-  test('name images by layer, language and version', () => {
+  test('name images by tier, language and version', () => {
     expect(contentTagOf('3.11.2', 'abcdef012345')).toBe('3.11.2-abcdef012345');
     expect(renderRuntime({ runtime: node, baseImage: 'b' }).repository).toBe('codering/node');
     expect(renderBase({ suite: 'bookworm', proxySource: PROXY_SOURCE }).repository).toBe('codering/base');
