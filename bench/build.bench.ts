@@ -15,7 +15,7 @@ import {
   BuildLog,
   createImageBuilder,
   createImageEngine,
-  createRegistryClient,
+  createImageRegistryClient,
   factoryConfig,
   LABELS,
   packContext,
@@ -34,7 +34,7 @@ const BENCH_REPOSITORY = 'codering-bench';
 const config = factoryConfig();
 const engine = createImageEngine(config);
 const builder = createImageBuilder({ engine });
-const registry = createRegistryClient(config);
+const imageRegistry = createImageRegistryClient(config);
 const auth = registryAuth(config);
 
 interface Row {
@@ -79,9 +79,9 @@ async function throwawayBuild(
       await engine.tagImage(imageId, reference);
       await engine.pushImage(reference, auth);
       const [path, version] = [`${BENCH_REPOSITORY}/${name}`, tag.split(':')[1] as string];
-      const digest = await registry.manifestDigest(path, version);
+      const digest = await imageRegistry.manifestDigest(path, version);
       const seconds = (performance.now() - started) / 1000;
-      if (digest) await registry.deleteManifest(path, digest).catch(() => false);
+      if (digest) await imageRegistry.deleteManifest(path, digest).catch(() => false);
       await engine.removeImage(reference);
       return seconds;
     }
@@ -151,7 +151,7 @@ async function lookups(): Promise<void> {
 async function addOneLibrary(): Promise<void> {
   const plan = await builder.planImage({ runtime: 'node@18', libraries: [LIBRARY] });
   const exercise = plan[plan.length - 1];
-  if (!exercise || exercise.rendered.layer !== 'exercise' || !plan[1]?.present) throw new Error('node@18 is not built');
+  if (!exercise || exercise.rendered.tier !== 'exercise' || !plan[1]?.present) throw new Error('node@18 is not built');
   const times: number[] = [];
   for (let run = 0; run < LIBRARY_RUNS; run += 1) {
     // A fresh nonce before the install: the npm toolchain layers stay cached, the install itself runs.
@@ -196,7 +196,7 @@ function printTable(): void {
 
 async function main(): Promise<void> {
   await engine.ping();
-  await registry.ping();
+  await imageRegistry.ping();
   // Warm-up, not measured: every image the measures start from exists (built once, then cached).
   process.stderr.write(`warm-up: ${RUNTIMES.join(', ')}, node@18 + lodash@4\n`);
   for (const spec of RUNTIMES) await builder.ensureImage({ runtime: spec, libraries: [] });

@@ -20,8 +20,8 @@ import { performance } from 'node:perf_hooks';
 import { coderingConfig } from '../config';
 import { createImageBuilder } from '../factory';
 import { createLocalPlatform, type LocalWorker } from '../registry-api/platform/local';
-import type { RunLimits, SourceFile } from '../registry-api/platform/platform';
-import { summarize, type LatencySummary } from './run/latency-stats';
+import type { RunLimits, SourceFile } from '../registry-api/platform';
+import { summarize, type LatencySummary } from './run';
 
 const quick = coderingConfig().bench.quick;
 const ROUNDS = quick ? 2 : 5;

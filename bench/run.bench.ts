@@ -12,20 +12,28 @@
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ApiProcess } from './run/api-process';
-import { removeBenchContainers } from './run/bench-containers';
-import { PLAN } from './run/bench-plan';
-import { BENCH_LANGUAGES } from './run/bench-programs';
-import { benchConditions, benchDir, writeBenchReport } from './run/bench-report';
-import { CleanupStack } from './run/cleanup-stack';
-import { concurrencySection } from './run/concurrency-section';
-import { docker } from './run/docker-cli';
-import { raceModesSection } from './run/race-modes-section';
-import { closeRunClient } from './run/run-client';
-import { ensureRuntimeImages } from './run/runtime-images';
-import { sequentialSections } from './run/sequential-section';
-import { concurrencyTable, errorLines, floorTable, oursSequentialTable, raceModesTable } from './run/section-tables';
-import { cgroupV1Available } from './run/worker-cpu';
+import {
+  ApiProcess,
+  BENCH_LANGUAGES,
+  benchConditions,
+  benchDir,
+  cgroupV1Available,
+  CleanupStack,
+  closeRunClient,
+  concurrencySection,
+  concurrencyTable,
+  docker,
+  ensureRuntimeImages,
+  errorLines,
+  floorTable,
+  oursSequentialTable,
+  PLAN,
+  raceModesSection,
+  raceModesTable,
+  removeBenchContainers,
+  sequentialSections,
+  writeBenchReport,
+} from './run';
 
 function elapsed(since: number): string {
   return `${((performance.now() - since) / 1000).toFixed(1)} s`;

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The `codering` command (package.json "bin"): plain JavaScript that registers tsx, so the CLI runs
-// from the TypeScript sources with no build step, then hands over to factory/cli/main.ts.
+// from the TypeScript sources with no build step, then hands over to factory/cli (main.ts).
 'use strict';
 require('tsx/cjs/api').register();
-const { main } = require('../factory/cli/main.ts');
+const { main } = require('../factory/cli');
 
 main(process.argv).then(
   (code) => {

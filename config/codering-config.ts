@@ -31,7 +31,7 @@ export interface NuclioConfig {
   invokeTimeoutMs: number;
 }
 
-/** The image factory's and the Docker client's settings, as written (factory-config.ts derives paths). */
+/** The image factory's and the Docker client's settings, as written (factory/config derives paths). */
 export interface FactorySettings {
   /** host[:port] images are pushed to. */
   registry: string;

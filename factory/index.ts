@@ -4,11 +4,11 @@
  */
 export * from './builder';
 export * from './engine';
-export * from './registry';
+export * from './image-registry';
 export * from './tags';
 export * from './templates';
-export { factoryConfig, factoryConfigOf, loadFactoryConfig, readBuildCertificates, REPOSITORY_ROOT } from './factory-config';
-export type { FactoryConfig } from './factory-config';
+export { factoryConfig, factoryConfigOf, loadFactoryConfig, readBuildCertificates, REPOSITORY_ROOT } from './config';
+export type { FactoryConfig } from './config';
 export { loadCatalogue } from './catalogue';
 export type { Catalogue, ResolvedRuntime, RuntimeDefinition, LibrarySpec } from './catalogue';
 export { resolveRuntime } from './resolve';

@@ -1,7 +1,7 @@
 /**
- * The whole system on one cluster: namespaces, the registry, the runtime images, Nuclio, one function
- * per runtime, and the registry API. The order is the resource graph's: images need the registry,
- * functions need Nuclio and the images, the API needs the functions.
+ * The whole system on one cluster: namespaces, the image registry, the runtime images, Nuclio, one
+ * function per runtime, and the registry API. The order is the resource graph's: images need the
+ * image registry, functions need Nuclio and the images, the API needs the functions.
  */
 
 import * as k8s from '@pulumi/kubernetes';
@@ -9,7 +9,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { InfraConfig } from './infra-config';
 import { coderingLabels } from './labels';
 import { Nuclio } from './nuclio';
-import { Registry } from './registry';
+import { ImageRegistry } from './image-registry';
 import { RegistryApi } from './registry-api';
 import { RuntimeFunctions } from './runtime-functions';
 import { RuntimeImages } from './runtime-images';
@@ -40,7 +40,7 @@ export function deployCodering(config: InfraConfig, root: string): CoderingStack
       )
     : [];
 
-  const registry = new Registry(
+  const imageRegistry = new ImageRegistry(
     'registry',
     {
       settings: config.registry,
@@ -57,13 +57,13 @@ export function deployCodering(config: InfraConfig, root: string): CoderingStack
     {
       runtimes: config.runtimes,
       root,
-      pushServer: registry.pushServer,
-      pullServer: registry.pullServer,
-      username: registry.username,
-      password: registry.password,
+      pushServer: imageRegistry.pushServer,
+      pullServer: imageRegistry.pullServer,
+      username: imageRegistry.username,
+      password: imageRegistry.password,
       skipPush: config.skipPush,
     },
-    { dependsOn: [registry] },
+    { dependsOn: [imageRegistry] },
   );
 
   const nuclio = new Nuclio(
@@ -71,9 +71,9 @@ export function deployCodering(config: InfraConfig, root: string): CoderingStack
     {
       settings: config.nuclio,
       namespace: config.nuclioNamespace,
-      pullServer: registry.pullServer,
-      pullSecretName: registry.pullSecretName,
-      dependsOn: [...namespaceResources, ...registry.pullSecrets],
+      pullServer: imageRegistry.pullServer,
+      pullSecretName: imageRegistry.pullSecretName,
+      dependsOn: [...namespaceResources, ...imageRegistry.pullSecrets],
     },
   );
 
@@ -81,10 +81,10 @@ export function deployCodering(config: InfraConfig, root: string): CoderingStack
     images: images.images,
     namespace: config.nuclioNamespace,
     projectName: nuclio.projectName,
-    pullSecretName: registry.pullSecretName,
+    pullSecretName: imageRegistry.pullSecretName,
     functions: config.functions,
     maxLimits: config.maxLimits,
-    dependsOn: [nuclio.release, nuclio.project, ...registry.pullSecrets],
+    dependsOn: [nuclio.release, nuclio.project, ...imageRegistry.pullSecrets],
   });
 
   const inCluster = config.registry.mode === 'in-cluster';
@@ -92,14 +92,14 @@ export function deployCodering(config: InfraConfig, root: string): CoderingStack
     settings: config.api,
     namespace: config.namespace,
     nuclio: { dashboardUrl: nuclio.dashboardUrl, namespace: nuclio.namespace, projectName: nuclio.projectName },
-    registry: {
+    imageRegistry: {
       // In the cluster, the API reaches our registry by its Service, in plain HTTP (no TLS inside).
-      server: inCluster ? `codering-registry.${config.namespace}.svc.cluster.local:5000` : registry.pullServer,
+      server: inCluster ? `codering-registry.${config.namespace}.svc.cluster.local:5000` : imageRegistry.pullServer,
       scheme: inCluster ? 'http' : 'https',
-      username: registry.username,
-      password: registry.password,
+      username: imageRegistry.username,
+      password: imageRegistry.password,
     },
-    pullSecretName: registry.pullSecretName,
+    pullSecretName: imageRegistry.pullSecretName,
     maxLimits: config.maxLimits,
     runtimes: config.runtimes.map((runtime) => runtime.id),
     functionReplicas: config.functions.minReplicas,
@@ -107,7 +107,7 @@ export function deployCodering(config: InfraConfig, root: string): CoderingStack
   });
 
   return {
-    registryServer: registry.pushServer,
+    registryServer: imageRegistry.pushServer,
     images: Object.fromEntries(images.images.map((image) => [image.runtimeId, image.reference])),
     functions: Object.fromEntries(functions.functions.map((f) => [f.runtimeId, f.functionName])),
     dashboardUrl: nuclio.dashboardUrl,

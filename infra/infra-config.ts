@@ -23,7 +23,7 @@ export interface RuntimeImageSource {
   tag?: string;
 }
 
-export interface RegistrySettings {
+export interface ImageRegistrySettings {
   /** `in-cluster`: a registry Deployment of ours; `external`: one that already exists. */
   mode: 'in-cluster' | 'external';
   /** Where `pulumi up` pushes (for in-cluster: the NodePort as this machine reaches it). */
@@ -66,7 +66,7 @@ export interface InfraSettings {
   nuclioNamespace: string;
   createNamespaces: boolean;
   skipPush: boolean;
-  registry: RegistrySettings;
+  registry: ImageRegistrySettings;
   runtimes: RuntimeImageSource[];
   functions: FunctionSettings;
   maxLimits: LimitSettings;

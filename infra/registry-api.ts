@@ -16,7 +16,7 @@ export interface RegistryApiArgs {
   namespace: string;
   nuclio: { dashboardUrl: string; namespace: string; projectName: string };
   /** What the API pulls and pushes images with (host:port) and how. */
-  registry: { server: pulumi.Input<string>; scheme: 'http' | 'https'; username: pulumi.Input<string>; password: pulumi.Output<string> };
+  imageRegistry: { server: pulumi.Input<string>; scheme: 'http' | 'https'; username: pulumi.Input<string>; password: pulumi.Output<string> };
   pullSecretName: string;
   maxLimits: LimitSettings;
   /** Runtimes to warm at start-up (`python@3.11.2`). */
@@ -46,7 +46,7 @@ export class RegistryApi extends pulumi.ComponentResource {
       `${name}-credentials`,
       {
         metadata: { name: 'codering-registry-api', namespace: args.namespace, labels },
-        stringData: { registryUsername: args.registry.username, registryPassword: pulumi.secret(args.registry.password) },
+        stringData: { registryUsername: args.imageRegistry.username, registryPassword: pulumi.secret(args.imageRegistry.password) },
       },
       { parent: this },
     );
@@ -69,8 +69,8 @@ export class RegistryApi extends pulumi.ComponentResource {
       { name: 'CODERING_NUCLIO_FUNCTION_PREFIX', value: DEFAULT_FUNCTION_PREFIX },
       // The API stops waiting exactly when Nuclio stops the event (functions use the same margin).
       { name: 'CODERING_NUCLIO_INVOKE_TIMEOUT_MS', value: String(eventTimeoutMs(args.maxLimits, 5000)) },
-      { name: 'CODERING_REGISTRY', value: args.registry.server },
-      { name: 'CODERING_REGISTRY_SCHEME', value: args.registry.scheme },
+      { name: 'CODERING_REGISTRY', value: args.imageRegistry.server },
+      { name: 'CODERING_REGISTRY_SCHEME', value: args.imageRegistry.scheme },
       { name: 'CODERING_REGISTRY_USERNAME', valueFrom: fromSecret('registryUsername') },
       { name: 'CODERING_REGISTRY_PASSWORD', valueFrom: fromSecret('registryPassword') },
     ];

@@ -10,21 +10,17 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Catalogue } from '../factory/catalogue';
-import type { RegistryConfig } from './config';
-import { Executor } from './executor/executor';
-import { handleError, handleNotFound } from './http/error-handler';
-import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id';
-import type { ImageSource } from './images/image-source';
-import { RunImages } from './images/run-images';
-import { RuntimeWarmup } from './images/runtime-warmup';
-import { BuildJobs } from './jobs/build-jobs';
-import type { JobStore } from './jobs/job-store';
-import { RegistryMetrics } from './metrics/registry-metrics';
-import type { Platform } from './platform/platform';
+import type { CoderingConfig } from './config';
+import { Executor } from './executor';
+import { handleError, handleNotFound, REQUEST_ID_HEADER, requestIdFor } from './http';
+import { type ImageSource, RunImages, RuntimeWarmup } from './images';
+import { BuildJobs, type JobStore } from './jobs';
+import { ApiMetrics } from './metrics';
+import type { Platform } from './platform';
 import { healthRoutes, imageRoutes, runRoutes, runtimeRoutes, type RouteContext } from './routes';
 
 export interface AppDeps {
-  config: Readonly<RegistryConfig>;
+  config: Readonly<CoderingConfig>;
   catalogue: Catalogue;
   builder: ImageSource;
   platform: Platform;
@@ -32,7 +28,7 @@ export interface AppDeps {
   /** A pino logger; default: fastify's own pino at `config.logLevel`. */
   logger?: FastifyBaseLogger;
   /** Default: a fresh registry with Node's default metrics. */
-  metrics?: RegistryMetrics;
+  metrics?: ApiMetrics;
 }
 
 declare module 'fastify' {
@@ -63,7 +59,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   // Only JSON bodies: fastify's default text/plain parser would turn a 415 into a confusing 400.
   app.removeContentTypeParser('text/plain');
 
-  const metrics = deps.metrics ?? new RegistryMetrics({ defaultMetrics: true });
+  const metrics = deps.metrics ?? new ApiMetrics({ defaultMetrics: true });
   const jobs = new BuildJobs({
     store: deps.store,
     builder: deps.builder,

@@ -9,18 +9,18 @@ import pino from 'pino';
 import { loadCatalogue } from '../factory/catalogue';
 import { createImageBuilder } from '../factory/builder';
 import { createDockerClient, type DockerClient } from '../factory/engine';
-import { factoryConfigOf } from '../factory/factory-config';
+import { factoryConfigOf } from '../factory/config';
 import { buildApp } from './app';
-import { coderingConfig, ConfigError, type RegistryConfig } from './config';
+import { coderingConfig, ConfigError, type CoderingConfig } from './config';
 import { JobStore } from './jobs';
 import { createLocalPlatform, localPlatformSettings } from './platform/local';
 import { NuclioPlatform, nuclioPlatformOptionsFromConfig } from './platform/nuclio';
-import type { Platform } from './platform/platform';
+import type { Platform } from './platform';
 
 /** Past this, a shutdown stops waiting for in-flight runs and builds: the orchestrator would kill us anyway. */
 const SHUTDOWN_DEADLINE_MS = 25_000;
 
-async function createPlatform(config: Readonly<RegistryConfig>, docker: DockerClient, logger: pino.Logger): Promise<Platform> {
+async function createPlatform(config: Readonly<CoderingConfig>, docker: DockerClient, logger: pino.Logger): Promise<Platform> {
   if (config.platform === 'nuclio') return new NuclioPlatform(nuclioPlatformOptionsFromConfig(config));
   const platform = createLocalPlatform({
     ...localPlatformSettings(config),
@@ -33,7 +33,7 @@ async function createPlatform(config: Readonly<RegistryConfig>, docker: DockerCl
 }
 
 export async function main(): Promise<void> {
-  let config: Readonly<RegistryConfig>;
+  let config: Readonly<CoderingConfig>;
   try {
     config = coderingConfig();
   } catch (error) {

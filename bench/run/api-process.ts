@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { REPOSITORY_ROOT } from '../../factory';
-import { OWNER_PID_LABEL, KIND_LABEL, WORKER_KIND } from '../../registry-api/platform/local/worker-container-spec';
+import { OWNER_PID_LABEL, KIND_LABEL, WORKER_KIND } from '../../registry-api/platform/local';
 import { docker } from './docker-cli';
 
 const READY_POLL_MS = 500;

@@ -4,7 +4,7 @@
  * sums), and owned by this process (so that two benches on one machine clean up only their own).
  */
 
-import { KIND_LABEL, MANAGED_LABEL, OWNER_PID_LABEL } from '../../registry-api/platform/local/worker-container-spec';
+import { KIND_LABEL, MANAGED_LABEL, OWNER_PID_LABEL } from '../../registry-api/platform/local';
 
 export const BENCH_KIND = 'bench';
 

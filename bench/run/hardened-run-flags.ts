@@ -5,7 +5,7 @@
  * translator does not know stops the bench instead of being silently left out.
  */
 
-import { DEFAULT_HARDENING, workerContainerSpec } from '../../registry-api/platform/local/worker-container-spec';
+import { DEFAULT_HARDENING, workerContainerSpec } from '../../registry-api/platform/local';
 
 interface Ulimit {
   Name: string;

@@ -3,8 +3,8 @@
  * output, ` ---> <id>` after each step) and keeps what a progress bar and a failure report need:
  * the current step, its last output lines, and the intermediate images the build made.
  */
-import type { EngineEvent, ImageEngine } from '../engine/image-engine';
-import { LABELS } from '../tags/image-names';
+import type { EngineEvent, ImageEngine } from '../engine';
+import { LABELS } from '../tags';
 
 const STEP = /^Step (\d+)\/(\d+) : (.*)$/;
 /** ` ---> 0123456789ab`: the image a step produced (or reused from the cache). */

@@ -4,8 +4,8 @@
  */
 import { loadCatalogue, type Catalogue } from '../catalogue';
 import { createDockerClient, type ImageClient, type ImageEngine, type RegistryAuth } from '../engine';
-import { factoryConfig, readBuildCertificates, type FactoryConfig } from '../factory-config';
-import { RegistryClient } from '../registry/registry-client';
+import { factoryConfig, readBuildCertificates, type FactoryConfig } from '../config';
+import { ImageRegistryClient } from '../image-registry';
 import { FactoryImageBuilder } from './factory-image-builder';
 
 /** The image part of a Docker client with the configuration's deadlines (the CLI, the bench). */
@@ -13,8 +13,8 @@ export function createImageEngine(config: Readonly<FactoryConfig> = factoryConfi
   return createDockerClient(config).images;
 }
 
-export function createRegistryClient(config: Readonly<FactoryConfig> = factoryConfig()): RegistryClient {
-  return new RegistryClient({
+export function createImageRegistryClient(config: Readonly<FactoryConfig> = factoryConfig()): ImageRegistryClient {
+  return new ImageRegistryClient({
     registry: config.registry,
     scheme: config.registryScheme,
     username: config.registryUsername,
@@ -33,7 +33,7 @@ export interface CreateImageBuilderOptions {
   config?: Readonly<FactoryConfig>;
   engine?: ImageEngine;
   catalogue?: Catalogue;
-  registryClient?: RegistryClient | null;
+  imageRegistryClient?: ImageRegistryClient | null;
   push?: boolean;
 }
 
@@ -43,7 +43,7 @@ export function createImageBuilder(options: CreateImageBuilderOptions = {}): Fac
     engine: options.engine ?? createImageEngine(config),
     catalogue: options.catalogue ?? loadCatalogue(),
     registry: config.registry,
-    registryClient: options.registryClient === undefined ? createRegistryClient(config) : options.registryClient,
+    imageRegistryClient: options.imageRegistryClient === undefined ? createImageRegistryClient(config) : options.imageRegistryClient,
     auth: registryAuth(config),
     buildConcurrency: config.buildConcurrency,
     buildTimeoutMs: config.buildTimeoutMs,

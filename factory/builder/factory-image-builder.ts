@@ -16,18 +16,18 @@ import { readProxySources, type ProxySourceFile } from '../../proxy';
 import type { Catalogue, LibrarySpec, ResolvedRuntime } from '../catalogue';
 import { packContext, type ContextFile, type EngineEvent, type EngineImage, type ImageEngine, type RegistryAuth } from '../engine';
 import { formatLibrarySpec, parseLibrarySpecs } from '../libraries';
-import type { RegistryClient } from '../registry';
+import type { ImageRegistryClient } from '../image-registry';
 import { resolveRuntime } from '../resolve';
 import { LABELS } from '../tags';
 import { renderNuclio, type RenderedImage } from '../templates';
 import { BuildLog, removeBuildLeftovers } from './build-log';
 import {
   imageChain,
-  layerNames,
+  tierNames,
   unbuiltName,
   walkChain,
   type ImageChain,
-  type NamedLayer,
+  type NamedTier,
   type PlanFrom,
 } from './image-chain';
 import type {
@@ -46,7 +46,7 @@ export interface FactoryImageBuilderOptions {
   /** Registry host the references name: `127.0.0.1:5000`. */
   registry: string;
   /** The registry's HTTP API, for digests and "is it there?"; null: nothing is pulled, digests come from the push. */
-  registryClient: Pick<RegistryClient, 'manifestDigest'> | null;
+  imageRegistryClient: Pick<ImageRegistryClient, 'manifestDigest'> | null;
   auth: RegistryAuth | null;
   /** The proxy's C sources and headers (the base image's context); default: read proxy/c/ once. */
   proxySources?: readonly ProxySourceFile[];
@@ -62,7 +62,7 @@ export interface FactoryImageBuilderOptions {
 }
 
 /** One image of the chain, as found, pulled or built. */
-export interface LayerImage extends NamedLayer {
+export interface TierImage extends NamedTier {
   imageId: string;
   digest: string | null;
   built: boolean;
@@ -80,8 +80,8 @@ export interface PlannedImage {
 export type PlanTarget = 'local' | 'nuclio';
 export type { PlanFrom };
 
-/** How one layer is obtained (`ensureLayer`). */
-interface LayerOptions {
+/** How one tier is obtained (`ensureTier`). */
+interface TierOptions {
   push: boolean;
   onProgress?: (progress: BuildProgress) => void;
   signal?: AbortSignal;
@@ -149,23 +149,23 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
     const chain = this.chain(request);
     const push = options.push ?? this.options.push ?? true;
     const root = await this.root(chain);
-    let layer: LayerImage | undefined;
+    let tier: TierImage | undefined;
     let built = false;
     // Each image is pushed while the next one builds; all pushes are awaited before answering.
     const pushes: Array<Promise<string | null>> = [];
     const walk = walkChain(chain, this.options.registry, root.id);
-    for (let step = walk.next(); !step.done; step = walk.next(layer.imageId)) {
+    for (let step = walk.next(); !step.done; step = walk.next(tier.imageId)) {
       const { rendered, names } = step.value;
-      layer = await this.obtainLayer({ rendered, ...names }, { push: false, onProgress, signal: options.signal });
+      tier = await this.obtainTier({ rendered, ...names }, { push: false, onProgress, signal: options.signal });
       if (push) {
-        const pushing = this.pushLayer(layer, onProgress, options.signal);
+        const pushing = this.pushTier(tier, onProgress, options.signal);
         // A failing push is reported below, not as an unhandled rejection while the next image builds.
         pushing.catch(() => undefined);
         pushes.push(pushing);
       }
-      built ||= layer.built;
+      built ||= tier.built;
     }
-    const final = layer as LayerImage;
+    const final = tier as TierImage;
     if (push) {
       const digests = await Promise.all(pushes);
       final.digest = digests[digests.length - 1] ?? null;
@@ -174,56 +174,56 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
   }
 
   /** Pushes one image unless the registry already has its tag (single-flight per reference). */
-  private async pushLayer(
-    layer: LayerImage,
+  private async pushTier(
+    tier: TierImage,
     onProgress: ((progress: BuildProgress) => void) | undefined,
     signal: AbortSignal | undefined,
   ): Promise<string | null> {
     const digest = await detachable(
-      this.pushes.run(layer.reference, onProgress, (emit) => this.publish(layer, emit)),
+      this.pushes.run(tier.reference, onProgress, (emit) => this.publish(tier, emit)),
       signal,
     );
-    if (digest !== null) this.digests.set(layer.reference, digest);
+    if (digest !== null) this.digests.set(tier.reference, digest);
     return digest;
   }
 
-  private builtImage(chain: ImageChain, layer: LayerImage, cached: boolean): BuiltImage {
+  private builtImage(chain: ImageChain, tier: TierImage, cached: boolean): BuiltImage {
     return {
       runtimeId: chain.resolved.id,
-      reference: layer.reference,
-      digest: layer.digest,
+      reference: tier.reference,
+      digest: tier.digest,
       cached,
       libraries: chain.libraries.map(formatLibrarySpec),
-      imageId: layer.imageId,
+      imageId: tier.imageId,
     };
   }
 
   /** One image of the chain: found, pulled or built; pushed when asked. Exposed for the benchmark. */
-  ensureLayer(rendered: RenderedImage, parentId: string, options: LayerOptions): Promise<LayerImage> {
-    return this.obtainLayer({ rendered, ...layerNames(this.options.registry, rendered, parentId) }, options);
+  ensureTier(rendered: RenderedImage, parentId: string, options: TierOptions): Promise<TierImage> {
+    return this.obtainTier({ rendered, ...tierNames(this.options.registry, rendered, parentId) }, options);
   }
 
-  /** The build consumer of the walk: one named layer found, pulled or built, pushed when asked. */
-  private async obtainLayer(named: NamedLayer, options: LayerOptions): Promise<LayerImage> {
+  /** The build consumer of the walk: one named tier found, pulled or built, pushed when asked. */
+  private async obtainTier(named: NamedTier, options: TierOptions): Promise<TierImage> {
     // The shared work is not tied to one caller's signal: a caller that leaves stops waiting, and the
     // build goes on to completion for the next caller (its own deadline still applies).
     const obtained = await detachable(
       this.images.run(named.reference, options.onProgress, (emit) => this.obtain(named, emit)),
       options.signal,
     );
-    const layer: LayerImage = { ...named, imageId: obtained.imageId, digest: obtained.digest, built: obtained.built };
+    const tier: TierImage = { ...named, imageId: obtained.imageId, digest: obtained.digest, built: obtained.built };
     if (options.push) {
-      layer.digest = await this.pushLayer(layer, options.onProgress, options.signal);
-    } else if (layer.digest === null) {
-      layer.digest = this.digests.get(layer.reference) ?? (await this.registryDigest(layer.rendered.repository, layer.tag).catch(() => null));
+      tier.digest = await this.pushTier(tier, options.onProgress, options.signal);
+    } else if (tier.digest === null) {
+      tier.digest = this.digests.get(tier.reference) ?? (await this.registryDigest(tier.rendered.repository, tier.tag).catch(() => null));
     }
-    return layer;
+    return tier;
   }
 
   /** Makes `local` and `reference` exist on the engine: already there, pulled, or built. */
-  private async obtain(named: NamedLayer, emit: (progress: BuildProgress) => void): Promise<Obtained> {
+  private async obtain(named: NamedTier, emit: (progress: BuildProgress) => void): Promise<Obtained> {
     const { rendered, tag, local, reference } = named;
-    const stage = rendered.layer;
+    const stage = rendered.tier;
     const present = await this.present(local, reference);
     if (present) return { imageId: present.id, built: false, digest: null };
 
@@ -253,13 +253,13 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
   }
 
   private async registryDigest(repository: string, tag: string): Promise<string | null> {
-    if (!this.options.registryClient) return null;
-    return this.options.registryClient.manifestDigest(repository, tag);
+    if (!this.options.imageRegistryClient) return null;
+    return this.options.imageRegistryClient.manifestDigest(repository, tag);
   }
 
-  private async build(named: NamedLayer, emit: (progress: BuildProgress) => void): Promise<Obtained> {
+  private async build(named: NamedTier, emit: (progress: BuildProgress) => void): Promise<Obtained> {
     const { rendered, tag, local, reference } = named;
-    const stage = rendered.layer;
+    const stage = rendered.tier;
     const log = new BuildLog();
     const context = await packContext([{ name: 'Dockerfile', content: rendered.dockerfile }, ...rendered.files]);
     emit({ stage, step: 0, total: 0, message: `building ${local}` });
@@ -280,9 +280,9 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
   }
 
   /** Pushes unless the registry already has the tag; the digest is the registry's own. */
-  private async publish(named: NamedLayer, emit: (progress: BuildProgress) => void): Promise<string | null> {
+  private async publish(named: NamedTier, emit: (progress: BuildProgress) => void): Promise<string | null> {
     const { rendered, tag, reference } = named;
-    const stage = rendered.layer;
+    const stage = rendered.tier;
     // Asked every time (a HEAD costs a few ms): a registry that was emptied gets its images back.
     const known = await this.registryDigest(rendered.repository, tag);
     if (known !== null) return known;
@@ -306,7 +306,7 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
     const chain = this.chain(request);
     const root = await this.engine.inspectImage(chain.root);
     if (!root) return null;
-    let found: (NamedLayer & { imageId: string }) | undefined;
+    let found: (NamedTier & { imageId: string }) | undefined;
     const walk = walkChain(chain, this.options.registry, root.id);
     for (let step = walk.next(); !step.done; step = walk.next(found.imageId)) {
       const { rendered, names } = step.value;
@@ -354,7 +354,7 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
       const last = planned[planned.length - 1] as PlannedImage;
       const image = { ...last.rendered, reference: last.reference ?? `${this.options.registry}/${unbuiltName(last.rendered)}` };
       const rendered = renderNuclio({ image, processorVersion: this.options.nuclioProcessorVersion });
-      planned.push({ rendered, ...layerNames(this.options.registry, rendered, image.reference), present: false });
+      planned.push({ rendered, ...tierNames(this.options.registry, rendered, image.reference), present: false });
     }
     return planned;
   }
@@ -394,7 +394,7 @@ function stopped(signal: AbortSignal): Error {
 /** The error a failed build is reported with: which image, which step, and the step's last lines. */
 function failedBuild(error: unknown, rendered: RenderedImage, local: string, log: BuildLog, removed: string[]): Error {
   const details = {
-    stage: rendered.layer,
+    stage: rendered.tier,
     image: local,
     runtime: rendered.runtimeId,
     step: log.step,
@@ -409,11 +409,11 @@ function failedBuild(error: unknown, rendered: RenderedImage, local: string, log
     const engineMessage = (error.details.engineMessage as string | undefined) ?? error.message;
     const message =
       error.code === 'build_failed'
-        ? `the ${rendered.layer} image ${local} failed to build${where}: ${engineMessage}`
-        : `the ${rendered.layer} image ${local} did not build${where}: ${error.message}`;
+        ? `the ${rendered.tier} image ${local} failed to build${where}: ${engineMessage}`
+        : `the ${rendered.tier} image ${local} did not build${where}: ${error.message}`;
     return new CoderingError(error.code, message, { ...error.details, ...details }, { cause: error });
   }
-  return new CoderingError('build_failed', `the ${rendered.layer} image ${local} failed to build${where}: ${String(error)}`, details, {
+  return new CoderingError('build_failed', `the ${rendered.tier} image ${local} failed to build${where}: ${String(error)}`, details, {
     cause: error,
   });
 }

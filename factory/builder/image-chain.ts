@@ -1,8 +1,8 @@
 /**
  * The chain of images a request needs: base → runtime → (exercise), or the upstream runtime →
  * (exercise), and the one walk along it. Each image is rendered FROM its parent's local name and
- * named by its content and its parent's id, so a layer's tag is only known once its parent's image
- * is: the walk yields a layer, the consumer answers the image id it found or made, and the walk goes
+ * named by its content and its parent's id, so a tier's tag is only known once its parent's image
+ * is: the walk yields a tier, the consumer answers the image id it found or made, and the walk goes
  * on from there. Building, finding and planning are consumers of this walk (factory-image-builder.ts);
  * the walk itself touches no engine.
  */
@@ -17,10 +17,10 @@ export type PlanFrom = 'debian' | 'upstream';
 export interface ImageChain {
   resolved: ResolvedRuntime;
   libraries: LibrarySpec[];
-  /** The image the first layer starts FROM. */
+  /** The image the first tier starts FROM. */
   root: string;
-  /** Each layer rendered from its parent's local reference. */
-  layers: Array<(parent: string) => RenderedImage>;
+  /** Each tier rendered from its parent's local reference. */
+  tiers: Array<(parent: string) => RenderedImage>;
 }
 
 export interface ChainInputs {
@@ -30,7 +30,7 @@ export interface ChainInputs {
 }
 
 /** What one image of the chain is called: by content, and so by registry. */
-export interface LayerNames {
+export interface TierNames {
   tag: string;
   /** `codering/base:bookworm-…`: the name FROM lines use, independent of the registry. */
   local: string;
@@ -38,21 +38,21 @@ export interface LayerNames {
   reference: string;
 }
 
-/** A layer with its names: what is found, built and pushed. */
-export type NamedLayer = LayerNames & { rendered: RenderedImage };
+/** A tier with its names: what is found, built and pushed. */
+export type NamedTier = TierNames & { rendered: RenderedImage };
 
 /**
  * One step of the walk. `Id` is `string` for a consumer that always answers an id (building: every
- * parent exists), `string | null` for one that may not (finding, planning): then a layer whose parent
- * is unknown has no names, and the next layer's FROM says `unbuilt`.
+ * parent exists), `string | null` for one that may not (finding, planning): then a tier whose parent
+ * is unknown has no names, and the next tier's FROM says `unbuilt`.
  */
-export interface ChainLayer<Id extends string | null = string | null> {
+export interface ChainTier<Id extends string | null = string | null> {
   /** The Dockerfile and the context files. */
   rendered: RenderedImage;
   parentId: Id;
   /** The parent's local name, as the Dockerfile's FROM has it. */
   parentLocal: string;
-  names: Id extends string ? LayerNames : LayerNames | null;
+  names: Id extends string ? TierNames : TierNames | null;
 }
 
 /** Until the parent exists its id is unknown; the FROM line of a plan then shows this tag. */
@@ -62,47 +62,47 @@ export function imageChain(resolved: ResolvedRuntime, libraries: LibrarySpec[], 
   const exercise = (parent: string) =>
     renderExercise({ runtime: resolved, runtimeImage: parent, libraries, buildCertificates: inputs.buildCertificates });
   if (from === 'upstream') {
-    const layers: ImageChain['layers'] = [() => renderUpstreamRuntime({ runtime: resolved, proxySources: inputs.proxySources() })];
-    if (libraries.length > 0) layers.push(exercise);
-    return { resolved, libraries, root: resolved.entry.upstreamImage, layers };
+    const tiers: ImageChain['tiers'] = [() => renderUpstreamRuntime({ runtime: resolved, proxySources: inputs.proxySources() })];
+    if (libraries.length > 0) tiers.push(exercise);
+    return { resolved, libraries, root: resolved.entry.upstreamImage, tiers };
   }
-  const layers: ImageChain['layers'] = [
+  const tiers: ImageChain['tiers'] = [
     () => renderBase({ suite: resolved.entry.suite, proxySources: inputs.proxySources() }),
     (parent: string) => renderRuntime({ runtime: resolved, baseImage: parent }),
   ];
-  if (libraries.length > 0) layers.push(exercise);
-  return { resolved, libraries, root: rootImage(resolved.entry.suite), layers };
+  if (libraries.length > 0) tiers.push(exercise);
+  return { resolved, libraries, root: rootImage(resolved.entry.suite), tiers };
 }
 
-export function layerNames(registry: string, rendered: RenderedImage, parentId: string): LayerNames {
+export function tierNames(registry: string, rendered: RenderedImage, parentId: string): TierNames {
   const hash = contentHash({ dockerfile: rendered.dockerfile, files: rendered.files, parentId });
   const tag = contentTagOf(rendered.tagPrefix, hash);
   const local = `${rendered.repository}:${tag}`;
   return { tag, local, reference: `${registry}/${local}` };
 }
 
-/** The name a layer is known by before its parent exists. */
+/** The name a tier is known by before its parent exists. */
 export function unbuiltName(rendered: RenderedImage): string {
   return `${rendered.repository}:${rendered.tagPrefix}-${UNBUILT}`;
 }
 
 /**
- * Walks the chain from `rootId` (the root's image id, or what stands for it): yields each layer, and
- * is resumed with that layer's image id (`walk.next(id)`), the parent of the next. Lazy: a consumer
+ * Walks the chain from `rootId` (the root's image id, or what stands for it): yields each tier, and
+ * is resumed with that tier's image id (`walk.next(id)`), the parent of the next. Lazy: a consumer
  * that stops pulling renders nothing more.
  */
 export function* walkChain<Id extends string | null>(
   chain: ImageChain,
   registry: string,
   rootId: Id,
-): Generator<ChainLayer<Id>, void, Id> {
+): Generator<ChainTier<Id>, void, Id> {
   let parentId = rootId;
   let parentLocal = chain.root;
-  for (const render of chain.layers) {
+  for (const render of chain.tiers) {
     const rendered = render(parentLocal);
-    const names = parentId === null ? null : layerNames(registry, rendered, parentId);
-    // `names` is null exactly when `Id` admits null and the parent is unknown: what ChainLayer<Id> says.
-    parentId = yield { rendered, parentId, parentLocal, names } as ChainLayer<Id>;
+    const names = parentId === null ? null : tierNames(registry, rendered, parentId);
+    // `names` is null exactly when `Id` admits null and the parent is unknown: what ChainTier<Id> says.
+    parentId = yield { rendered, parentId, parentLocal, names } as ChainTier<Id>;
     parentLocal = names?.local ?? unbuiltName(rendered);
   }
 }

@@ -7,10 +7,10 @@ export type {
   ImageRequest,
 } from './image-builder';
 export { FactoryImageBuilder } from './factory-image-builder';
-export type { FactoryImageBuilderOptions, LayerImage, PlanFrom, PlannedImage, PlanTarget } from './factory-image-builder';
-export { imageChain, layerNames, unbuiltName, UNBUILT, walkChain } from './image-chain';
-export type { ChainInputs, ChainLayer, ImageChain, LayerNames, NamedLayer } from './image-chain';
-export { createImageBuilder, createImageEngine, createRegistryClient, registryAuth } from './create-image-builder';
+export type { FactoryImageBuilderOptions, TierImage, PlanFrom, PlannedImage, PlanTarget } from './factory-image-builder';
+export { imageChain, tierNames, unbuiltName, UNBUILT, walkChain } from './image-chain';
+export type { ChainInputs, ChainTier, ImageChain, TierNames, NamedTier } from './image-chain';
+export { createImageBuilder, createImageEngine, createImageRegistryClient, registryAuth } from './create-image-builder';
 export type { CreateImageBuilderOptions } from './create-image-builder';
 export { BuildLog, removeBuildLeftovers } from './build-log';
 export { Semaphore, SingleFlight } from './single-flight';

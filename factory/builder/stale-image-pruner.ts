@@ -1,5 +1,5 @@
-import type { EngineImage, ImageEngine } from '../engine/image-engine';
-import { LABELS } from '../tags/image-names';
+import type { EngineImage, ImageEngine } from '../engine';
+import { LABELS } from '../tags';
 
 export interface PruneReport {
   removed: string[];
@@ -43,10 +43,10 @@ export async function pruneStaleImages(engine: ImageEngine, options: { dryRun?: 
 
 /** What makes two images versions of the same thing; null for what the factory didn't build. */
 function groupKey(image: EngineImage): string | null {
-  const layer = image.labels[LABELS.layer];
-  if (!layer || image.tags.length === 0) return null;
+  const tier = image.labels[LABELS.tier];
+  if (!tier || image.tags.length === 0) return null;
   return [
-    layer,
+    tier,
     image.labels[LABELS.suite] ?? '',
     image.labels[LABELS.runtime] ?? '',
     image.labels[LABELS.libraries] ?? '',

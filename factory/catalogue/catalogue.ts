@@ -4,7 +4,7 @@
  */
 
 import semver from 'semver';
-import { CoderingError } from '../../errors/codering-error';
+import { CoderingError } from '../../errors';
 import type { RuntimeDefinition } from './runtime-definition';
 
 export interface Catalogue {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import Ajv from 'ajv';
 import semver from 'semver';
 import { parseDocument } from 'yaml';
-import { CoderingError } from '../../errors/codering-error';
+import { CoderingError } from '../../errors';
 import { createCatalogue, type Catalogue } from './catalogue';
 import type { RuntimeDefinition } from './runtime-definition';
 import { runtimeYamlSchema, type RuntimeYaml } from './runtime-yaml-schema';

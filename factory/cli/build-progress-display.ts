@@ -4,7 +4,7 @@
  * Everything goes to stderr: stdout carries only the result (`reference@digest`).
  */
 import cliProgress from 'cli-progress';
-import type { BuildProgress } from '../builder/image-builder';
+import type { BuildProgress } from '../builder';
 
 export class BuildProgressDisplay {
   private readonly multibar: cliProgress.MultiBar | null;

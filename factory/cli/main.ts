@@ -16,13 +16,13 @@ import { CoderingError, isCoderingError } from '../../errors';
 import {
   createImageBuilder,
   createImageEngine,
-  createRegistryClient,
+  createImageRegistryClient,
   pruneStaleImages,
   type FactoryImageBuilder,
   type PlannedImage,
 } from '../builder';
 import { loadCatalogue } from '../catalogue';
-import { factoryConfig } from '../factory-config';
+import { factoryConfig } from '../config';
 import { resolveRuntime } from '../resolve';
 import { BuildProgressDisplay } from './build-progress-display';
 import { addConfigCommand } from './config-command';
@@ -49,6 +49,10 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** The tiers of a local chain `render --tier` can pick (the nuclio image is `--target nuclio`). */
+const TIERS = ['base', 'runtime', 'exercise'] as const;
+type RenderTier = (typeof TIERS)[number];
+
 function choice<T extends string>(values: readonly T[]) {
   return (value: string): T => {
     if (!values.includes(value as T)) throw new InvalidArgumentError(`expected one of ${values.join(', ')}`);
@@ -69,7 +73,7 @@ interface Io {
 
 export function createProgram(io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Command {
   const program = new Command('codering')
-    .description('The codering image factory: runtimes, Dockerfiles, builds, registry')
+    .description('The codering image factory: runtimes, Dockerfiles, builds, image registry')
     .showHelpAfterError()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     // Before the subcommands are added, so that they inherit it: errors come back to main().
@@ -116,17 +120,19 @@ export function createProgram(io: Io = { out: (t) => process.stdout.write(t), er
     .description('print the Dockerfile the factory would build (no build)')
     .argument('<spec>', 'language[@version or range]')
     .option('--lib <spec>', 'a library (repeatable)', collect, [])
-    .addOption(new Option('--layer <layer>', 'which image of the chain (default: the last)').argParser(choice(['base', 'runtime', 'exercise'] as const)))
+    .addOption(new Option('--tier <tier>', 'which tier of the chain (default: the last)').argParser(choice(TIERS)))
+    // The option's first name, kept (hidden) so that scripts written against it go on working.
+    .addOption(new Option('--layer <tier>').argParser(choice(TIERS)).hideHelp())
     .addOption(new Option('--target <target>', 'local image, or its Nuclio function image').argParser(choice(['local', 'nuclio'] as const)).default('local'))
     .addOption(new Option('--from <from>', 'runtime FROM the Debian base, or FROM the upstream image').argParser(choice(['debian', 'upstream'] as const)).default('debian'))
     .option('--out <dir>', 'write the build context (Dockerfile and files) to this folder')
     .action(
       async (
         spec: string,
-        options: { lib: string[]; layer?: 'base' | 'runtime' | 'exercise'; target: 'local' | 'nuclio'; from: 'debian' | 'upstream'; out?: string },
+        options: { lib: string[]; tier?: RenderTier; layer?: RenderTier; target: 'local' | 'nuclio'; from: 'debian' | 'upstream'; out?: string },
       ) => {
         const plan = await getBuilder().planImage({ runtime: spec, libraries: options.lib }, { from: options.from, target: options.target });
-        const chosen = chooseLayer(plan, options);
+        const chosen = chooseTier(plan, options);
         const { rendered } = chosen;
         if (options.out) {
           fs.mkdirSync(options.out, { recursive: true });
@@ -137,11 +143,11 @@ export function createProgram(io: Io = { out: (t) => process.stdout.write(t), er
           io.err(`wrote ${['Dockerfile', ...rendered.files.map((f) => f.name)].join(', ')} to ${options.out}\n`);
         }
         io.out(rendered.dockerfile);
-        for (const file of rendered.files.filter((f) => f.name.endsWith('.sh') && rendered.layer === 'nuclio')) {
+        for (const file of rendered.files.filter((f) => f.name.endsWith('.sh') && rendered.tier === 'nuclio')) {
           io.out(`\n# ---- ${file.name} ----\n${file.content.toString()}`);
         }
         const tag = chosen.reference ?? `${rendered.repository}:${rendered.tagPrefix}-<unbuilt parent>`;
-        io.err(`# ${rendered.layer} image: ${tag}${chosen.present ? ' (present)' : ''}\n`);
+        io.err(`# ${rendered.tier} image: ${tag}${chosen.present ? ' (present)' : ''}\n`);
       },
     );
 
@@ -181,13 +187,13 @@ export function createProgram(io: Io = { out: (t) => process.stdout.write(t), er
 
   program
     .command('images')
-    .description('list the registry: repositories, tags, digests')
+    .description('list the image registry: repositories, tags, digests')
     .action(async () => {
-      const registry = createRegistryClient();
+      const imageRegistry = createImageRegistryClient();
       const rows: string[][] = [];
-      for (const { name, tags } of await registry.listImages()) {
+      for (const { name, tags } of await imageRegistry.listImages()) {
         if (tags.length === 0) rows.push([name, '(no tags)', '']);
-        const digests = await Promise.all(tags.map((tag) => registry.manifestDigest(name, tag)));
+        const digests = await Promise.all(tags.map((tag) => imageRegistry.manifestDigest(name, tag)));
         tags.forEach((tag, index) => rows.push([name, tag, digests[index] ?? '']));
       }
       io.out(`registry ${factoryConfig().registry}\n${formatTable(['REPOSITORY', 'TAG', 'DIGEST'], rows)}\n`);
@@ -197,17 +203,17 @@ export function createProgram(io: Io = { out: (t) => process.stdout.write(t), er
   return program;
 }
 
-function chooseLayer(
+function chooseTier(
   plan: PlannedImage[],
-  options: { layer?: 'base' | 'runtime' | 'exercise'; target: 'local' | 'nuclio' },
+  options: { tier?: RenderTier; layer?: RenderTier; target: 'local' | 'nuclio' },
 ): PlannedImage {
   if (options.target === 'nuclio') return plan[plan.length - 1] as PlannedImage;
-  const wanted = options.layer;
-  const chosen = wanted ? plan.find((planned) => planned.rendered.layer === wanted) : plan[plan.length - 1];
+  const wanted = options.tier ?? options.layer;
+  const chosen = wanted ? plan.find((planned) => planned.rendered.tier === wanted) : plan[plan.length - 1];
   if (!chosen) {
-    const layers = plan.map((planned) => planned.rendered.layer).join(', ');
-    throw new CoderingError('invalid_request', `no ${wanted} image in this chain (it has: ${layers}); an exercise image needs --lib`, {
-      layer: wanted,
+    const tiers = plan.map((planned) => planned.rendered.tier).join(', ');
+    throw new CoderingError('invalid_request', `no ${wanted} tier in this chain (it has: ${tiers}); an exercise image needs --lib`, {
+      tier: wanted,
     });
   }
   return chosen;

@@ -1,5 +1,5 @@
 /**
- * A build context made in memory: a tar with the Dockerfile and the few files a layer needs (the
+ * A build context made in memory: a tar with the Dockerfile and the few files a tier needs (the
  * proxy's source, runtime.sh, the Nuclio handler). Nothing of the repository is sent to the engine
  * by accident, and the same files always make the same tar (fixed mtime, uid, gid, order), so the
  * engine's layer cache sees identical COPY sources.

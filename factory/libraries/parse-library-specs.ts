@@ -4,7 +4,7 @@
  * word, an option, a URL or a path. (The renderer still quotes them: defence in depth.)
  */
 
-import { CoderingError } from '../../errors/codering-error';
+import { CoderingError } from '../../errors';
 import type { LibraryInstaller, LibrarySpec, RuntimeDefinition } from '../catalogue';
 import { formatLibrarySpec, sortLibrarySpecs } from './canonical-library-spec';
 import type { Reject } from './ecosystem-grammar';

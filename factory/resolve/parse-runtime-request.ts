@@ -3,7 +3,7 @@
  * looks at it: the name and the range end up in image tags, log lines and error messages.
  */
 
-import { CoderingError } from '../../errors/codering-error';
+import { CoderingError } from '../../errors';
 
 export interface RuntimeRequest {
   /** As written, lowercased: a language or an alias. */

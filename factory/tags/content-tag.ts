@@ -6,7 +6,7 @@
  * mistaken for a current one and nothing needs invalidating by hand.
  */
 import { createHash } from 'node:crypto';
-import type { ContextFile } from '../engine/build-context';
+import type { ContextFile } from '../engine';
 
 /** Hex digits kept: 48 bits, far beyond the number of images one registry will ever hold. */
 export const CONTENT_HASH_LENGTH = 12;

@@ -1,5 +1,5 @@
 /**
- * What our images are called and how they are labelled. Repositories carry the layer and the
+ * What our images are called and how they are labelled. Repositories carry the tier and the
  * language; tags carry the version (readable) and a content hash (exact):
  *   codering/base:bookworm-0123456789ab
  *   codering/python:3.11.2-0123456789ab
@@ -8,13 +8,14 @@
  */
 import type { DebianSuite } from '../catalogue';
 
-export type Layer = 'base' | 'runtime' | 'exercise' | 'nuclio';
+export type Tier = 'base' | 'runtime' | 'exercise' | 'nuclio';
 
 /** Labels on every image and build we make; the reaper and `listImages` select by them. */
 export const LABELS = {
   /** `true` on everything codering made (the Debian roots carry it too). */
   managed: 'org.codering.managed',
-  layer: 'org.codering.layer',
+  // Our tier; the label keeps its first name, which the images already built carry.
+  tier: 'org.codering.layer',
   suite: 'org.codering.suite',
   /** `python@3.11.2` */
   runtime: 'org.codering.runtime',

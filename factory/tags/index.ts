@@ -10,4 +10,4 @@ export {
   rootImage,
   runtimeRepository,
 } from './image-names';
-export type { Layer } from './image-names';
+export type { Tier } from './image-names';

@@ -1,5 +1,5 @@
 /**
- * Renders the Dockerfile (and the few context files) of each layer of the chain:
+ * Renders the Dockerfile (and the few context files) of each tier of the chain:
  *   base (per Debian suite) → runtime (language@version) → exercise (+ libraries) [→ nuclio target]
  * Pure functions of their inputs: the parent images are given as references, so the same inputs
  * always render the same bytes — which is what the content tag hashes.
@@ -13,7 +13,7 @@ import {
   BASE_REPOSITORY,
   exerciseRepository,
   LABELS,
-  type Layer,
+  type Tier,
   nuclioRepository,
   rootImage,
   runtimeRepository,
@@ -27,7 +27,7 @@ export interface EnvVar {
 }
 
 export interface RenderedImage {
-  layer: Layer;
+  tier: Tier;
   /** Repository without registry: `codering/python`. */
   repository: string;
   /** The readable part of the tag, before the content hash: `3.11.2`, `bookworm`. */
@@ -89,10 +89,10 @@ export function renderBase(input: BaseInput): RenderedImage {
     packages: ['tini', 'ca-certificates'],
     entrypoint: ENTRYPOINT,
     command: DEFAULT_COMMAND,
-    labels: labels({ [LABELS.managed]: 'true', [LABELS.layer]: 'base', [LABELS.suite]: input.suite }),
+    labels: labels({ [LABELS.managed]: 'true', [LABELS.tier]: 'base', [LABELS.suite]: input.suite }),
   });
   return {
-    layer: 'base',
+    tier: 'base',
     repository: BASE_REPOSITORY,
     tagPrefix: input.suite,
     parent: root,
@@ -104,10 +104,10 @@ export function renderBase(input: BaseInput): RenderedImage {
   };
 }
 
-function runtimeLabels(runtime: ResolvedRuntime, layer: Layer): EnvVar[] {
+function runtimeLabels(runtime: ResolvedRuntime, tier: Tier): EnvVar[] {
   return labels({
     [LABELS.managed]: 'true',
-    [LABELS.layer]: layer,
+    [LABELS.tier]: tier,
     [LABELS.suite]: runtime.entry.suite,
     [LABELS.runtime]: runtime.id,
     [LABELS.language]: runtime.language,
@@ -152,7 +152,7 @@ export function renderRuntime(input: RuntimeInput): RenderedImage {
     labels: runtimeLabels(runtime, 'runtime'),
   });
   return {
-    layer: 'runtime',
+    tier: 'runtime',
     repository: runtimeRepository(runtime.language),
     tagPrefix: runtime.version,
     parent: input.baseImage,
@@ -190,7 +190,7 @@ export function renderUpstreamRuntime(input: UpstreamRuntimeInput): RenderedImag
     }),
   });
   return {
-    layer: 'runtime',
+    tier: 'runtime',
     repository: runtimeRepository(runtime.language),
     tagPrefix: `${runtime.version}-upstream`,
     parent: upstream,
@@ -272,13 +272,13 @@ export function renderExercise(input: ExerciseInput): RenderedImage {
     env: libraryEnv,
     labels: labels({
       [LABELS.managed]: 'true',
-      [LABELS.layer]: 'exercise',
+      [LABELS.tier]: 'exercise',
       [LABELS.runtime]: runtime.id,
       [LABELS.libraries]: canonical.join(' '),
     }),
   });
   return {
-    layer: 'exercise',
+    tier: 'exercise',
     repository: exerciseRepository(runtime.language),
     tagPrefix: runtime.version,
     parent: input.runtimeImage,
@@ -312,7 +312,7 @@ export function renderNuclio(input: NuclioInput): RenderedImage {
   });
   const language = image.runtimeId?.split('@')[0] ?? 'base';
   return {
-    layer: 'nuclio',
+    tier: 'nuclio',
     repository: nuclioRepository(language),
     tagPrefix: image.tagPrefix,
     parent: image.reference,

@@ -1,10 +1,10 @@
 /**
- * The API's view of the one configuration (config/): the API reads the whole object, under the name
- * its code has always used.
+ * The API's view of the one configuration (config/): the API reads the whole object, as
+ * `CoderingConfig` (not a name of its own: "registry" would say image registry).
  */
 export { coderingConfig, ConfigError, CONFIG_VARIABLES, DEFAULT_CONFIG, loadConfig, RACE_MODES } from '../../config';
 export type {
-  CoderingConfig as RegistryConfig,
+  CoderingConfig,
   ConfigOverrides,
   HedgeConfig,
   LogLevel,

@@ -14,11 +14,11 @@
  */
 
 import { CoderingError, isCoderingError } from '../../errors';
-import type { RaceMode, RegistryConfig } from '../config';
+import type { CoderingConfig, RaceMode } from '../config';
 import type { AnsweredStatus, RunInput, RunResponse } from '../contract';
-import type { RunImages } from '../images/run-images';
-import type { RegistryMetrics } from '../metrics/registry-metrics';
-import type { Platform } from '../platform/platform';
+import type { RunImages } from '../images';
+import type { ApiMetrics } from '../metrics';
+import type { Platform } from '../platform';
 import { LatencyWindow } from './latency-window';
 import { raceAttempt, type AttemptResult } from './race-attempt';
 import { AttemptFailed } from './race-errors';
@@ -38,8 +38,8 @@ export interface ExecutorLog {
 export interface ExecutorOptions {
   platform: Platform;
   images: RunImages;
-  config: Readonly<RegistryConfig>;
-  metrics: RegistryMetrics;
+  config: Readonly<CoderingConfig>;
+  metrics: ApiMetrics;
   log?: ExecutorLog;
 }
 

@@ -4,7 +4,7 @@
  */
 
 import type { RaceMode } from '../config';
-import type { Platform, WorkerRequest } from '../platform/platform';
+import type { Platform, WorkerRequest } from '../platform';
 import { Race, type AttemptOptions, type AttemptResult, type WinningResult } from './race';
 
 export type { AttemptOptions, AttemptResult, RaceMode, WinningResult };

@@ -16,7 +16,7 @@
  * unhealthy when the grace runs out: whichever comes first gives it back, the other finds it done.
  */
 
-import type { Lease, Worker } from '../platform/platform';
+import type { Lease, Worker } from '../platform';
 import { GuardedState, IllegalTransition, type Transitions } from './guarded-state';
 
 export type SlotState = 'launched' | 'leased' | 'answered' | 'failed' | 'overdue' | 'cancelled' | 'dropped' | 'refused';

@@ -23,7 +23,7 @@
 
 import { CoderingError, isCoderingError } from '../../errors';
 import type { RaceMode } from '../config';
-import type { Lease, Platform, ProxyResult, RunStatus, WorkerRequest } from '../platform/platform';
+import type { Lease, Platform, ProxyResult, RunStatus, WorkerRequest } from '../platform';
 import { GuardedState, IllegalTransition, type Transitions } from './guarded-state';
 import { AttemptFailed, RunAborted } from './race-errors';
 import { RaceSlot, type SlotState } from './race-slot';

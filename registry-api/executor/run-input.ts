@@ -4,9 +4,9 @@
  */
 
 import { CoderingError } from '../../errors';
-import type { RegistryConfig } from '../config';
+import type { CoderingConfig } from '../config';
 import type { RunInput } from '../contract';
-import type { RunLimits, SourceFile, WorkerRequest } from '../platform/platform';
+import type { RunLimits, SourceFile, WorkerRequest } from '../platform';
 import { fileNameProblem } from './file-name';
 
 /** The limits a request may set; compile wall time and file size stay the operator's. */
@@ -15,7 +15,7 @@ export type UserLimits = Pick<RunLimits, 'wallMs' | 'cpuMs' | 'memoryBytes' | 'o
 export type CheckedRun = Omit<WorkerRequest, 'requestId'>;
 
 type RunSizeConfig = Pick<
-  RegistryConfig,
+  CoderingConfig,
   'maxFiles' | 'maxFilesBytes' | 'maxArgs' | 'maxArgBytes' | 'maxStdinBytes' | 'maxLimits' | 'defaultLimits'
 >;
 

@@ -7,7 +7,7 @@
 
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { CoderingError, isCoderingError } from '../../errors';
-import { RunAborted } from '../executor/race-errors';
+import { RunAborted } from '../executor';
 
 /** Seconds a busy client should wait when the error does not say. */
 const DEFAULT_RETRY_AFTER_SECONDS = 1;

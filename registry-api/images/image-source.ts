@@ -3,7 +3,7 @@
  * (the reference of an image already built, without building) when the builder offers one.
  */
 
-import type { BuiltImage, ImageBuilder, ImageRequest } from '../../factory/builder/image-builder';
+import type { BuiltImage, ImageBuilder, ImageRequest } from '../../factory/builder';
 
 export interface ImageSource extends ImageBuilder {
   /**

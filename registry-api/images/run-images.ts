@@ -7,7 +7,8 @@
 import { CoderingError } from '../../errors';
 import type { Catalogue, ResolvedRuntime } from '../../factory/catalogue';
 import { resolveRuntime } from '../../factory/resolve';
-import type { BuildJobs } from '../jobs/build-jobs';
+// One way only: images/ uses jobs/ to build what is missing; jobs/ knows nothing of images/.
+import type { BuildJobs } from '../jobs';
 import type { ImageSource } from './image-source';
 import { resolveTarget, type RuntimeTarget } from './runtime-target';
 

@@ -6,13 +6,11 @@
 import type { Catalogue, ResolvedRuntime } from '../../factory/catalogue';
 import { canonicalLibrarySpecs } from '../../factory/libraries';
 import { resolveRuntime } from '../../factory/resolve';
+import type { BuildTarget } from '../jobs';
 
-export interface RuntimeTarget {
+/** A build job's target with the whole resolved runtime: images/ depends on jobs/, never the reverse. */
+export interface RuntimeTarget extends BuildTarget {
   resolved: ResolvedRuntime;
-  /** Canonical, sorted. */
-  libraries: string[];
-  /** `python@3.13.5` or `node@20.19.0+lodash@4`: same key, same image. */
-  key: string;
 }
 
 /** Throws the catalogue's 4xx errors (unknown runtime, bad range, bad library). */

@@ -4,7 +4,7 @@
  * it. Readiness waits for this; a runtime that cannot be warmed says why in `/readyz`.
  */
 
-import type { Platform } from '../platform/platform';
+import type { Platform } from '../platform';
 import type { RunImages } from './run-images';
 
 export type WarmState = 'pending' | 'warm' | `failed: ${string}`;

@@ -1,6 +1,6 @@
 /** A request to build an image, as stored and as answered by `/v1/images/jobs/:id`. */
 
-import type { BuildProgress } from '../../factory/builder/image-builder';
+import type { BuildProgress } from '../../factory/builder';
 
 export type JobState = 'queued' | 'building' | 'succeeded' | 'failed';
 

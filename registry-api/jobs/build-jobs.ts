@@ -11,16 +11,16 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { CoderingError, isCoderingError } from '../../errors';
-import type { BuildProgress } from '../../factory/builder/image-builder';
-import type { ImageSource } from '../images/image-source';
-import type { RuntimeTarget } from '../images/runtime-target';
+import type { BuildProgress, ImageBuilder } from '../../factory/builder';
 import { isFinished, type BuildJob, type JobError } from './build-job';
 import { BuildQueue } from './build-queue';
+import type { BuildTarget } from './build-target';
 import type { JobStore } from './job-store';
 
 export interface BuildJobsOptions {
   store: JobStore;
-  builder: ImageSource;
+  /** Only `ensureImage` is used: jobs build, finding an image already built is `images/`' part. */
+  builder: ImageBuilder;
   concurrency: number;
   queueMax: number;
   maxAttempts: number;
@@ -42,7 +42,7 @@ export class BuildJobs {
   }
 
   /** Returns the active job for the same content, or a new queued one. */
-  submit(target: RuntimeTarget, requested: string): { job: BuildJob; created: boolean } {
+  submit(target: BuildTarget, requested: string): { job: BuildJob; created: boolean } {
     const active = this.options.store.findActive(target.key);
     if (active !== undefined) return { job: active, created: false };
     const stamp = new Date().toISOString();

@@ -1,2 +1,2 @@
-export { RegistryMetrics } from './registry-metrics';
-export type { MetricsSources, RaceEvent } from './registry-metrics';
+export { ApiMetrics } from './api-metrics';
+export type { MetricsSources, RaceEvent } from './api-metrics';

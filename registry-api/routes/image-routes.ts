@@ -6,8 +6,8 @@
 import { Type } from '@sinclair/typebox';
 import { CoderingError } from '../../errors';
 import { errorResponses, imageRequestSchema, jobListSchema, jobSchema } from '../contract';
-import { isFinished, type BuildJob } from '../jobs/build-job';
-import { resolveTarget } from '../images/runtime-target';
+import { isFinished, type BuildJob } from '../jobs';
+import { resolveTarget } from '../images';
 import type { ApiInstance } from './api-instance';
 import type { RouteContext } from './route-context';
 

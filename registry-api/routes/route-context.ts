@@ -1,21 +1,20 @@
 /** What the routes share, assembled once by `buildApp`. */
 
 import type { Catalogue } from '../../factory/catalogue';
-import type { RegistryConfig } from '../config';
-import type { Executor } from '../executor/executor';
-import type { RunImages } from '../images/run-images';
-import type { RuntimeWarmup } from '../images/runtime-warmup';
-import type { BuildJobs } from '../jobs/build-jobs';
-import type { RegistryMetrics } from '../metrics/registry-metrics';
-import type { Platform } from '../platform/platform';
+import type { CoderingConfig } from '../config';
+import type { Executor } from '../executor';
+import type { RunImages, RuntimeWarmup } from '../images';
+import type { BuildJobs } from '../jobs';
+import type { ApiMetrics } from '../metrics';
+import type { Platform } from '../platform';
 
 export interface RouteContext {
-  config: Readonly<RegistryConfig>;
+  config: Readonly<CoderingConfig>;
   catalogue: Catalogue;
   platform: Platform;
   jobs: BuildJobs;
   images: RunImages;
   executor: Executor;
-  metrics: RegistryMetrics;
+  metrics: ApiMetrics;
   warmup: RuntimeWarmup;
 }

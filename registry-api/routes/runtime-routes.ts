@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { RuntimeDefinition } from '../../factory/catalogue';
 import { errorResponses, resolvedRuntimeSchema, runtimeListSchema, type RuntimeBody } from '../contract';
-import { resolveTarget } from '../images/runtime-target';
+import { resolveTarget } from '../images';
 import type { ApiInstance } from './api-instance';
 import type { RouteContext } from './route-context';
 

@@ -6,7 +6,7 @@
  * …_PASSWORD, else the password file prepare-engine.sh writes under CODERING_DATA_DIR).
  */
 import { createDockerClient } from '../../factory/engine';
-import { factoryConfig } from '../../factory/factory-config';
+import { factoryConfig } from '../../factory/config';
 
 const CHECK_TIMEOUT_MS = 5000;
 const HOW_TO_FIX =

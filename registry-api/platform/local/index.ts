@@ -9,5 +9,12 @@ export { WarmPool } from './warm-pool';
 export { WorkerBudget } from './worker-budget';
 export { SandboxUids, FIRST_SANDBOX_UID, SANDBOX_UID_COUNT } from './sandbox-uids';
 export { reapOrphanWorkers } from './orphan-reaper';
-export { DEFAULT_HARDENING, workerContainerSpec } from './worker-container-spec';
+export {
+  DEFAULT_HARDENING,
+  KIND_LABEL,
+  MANAGED_LABEL,
+  OWNER_PID_LABEL,
+  WORKER_KIND,
+  workerContainerSpec,
+} from './worker-container-spec';
 export type { WorkerHardening } from './worker-container-spec';

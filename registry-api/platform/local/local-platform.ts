@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_CONFIG } from '../../../config';
 import { CoderingError } from '../../../errors';
 import { createDockerClient, type ContainerEngine } from '../../../factory/engine';
-import type { Lease, Platform, PoolStats } from '../platform';
+import type { Lease, Platform, PoolStats } from '..';
 import { LOCAL_PLATFORM_DEFAULTS, type LocalPlatformSettings } from './local-platform-settings';
 import { LocalWorker } from './local-worker';
 import { reapOrphanWorkers } from './orphan-reaper';

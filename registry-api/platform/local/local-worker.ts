@@ -7,8 +7,7 @@ import {
   type ProxyFrame,
   type WorkerStateFrame,
 } from '../../../proxy';
-import { WorkerFailure } from '../platform';
-import type { ProxyResult, Worker, WorkerRequest } from '../platform';
+import { type ProxyResult, type Worker, WorkerFailure, type WorkerRequest } from '..';
 import type { WorkerStreams } from '../../../factory/engine';
 
 export interface LocalWorkerOptions {

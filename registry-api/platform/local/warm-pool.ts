@@ -1,6 +1,5 @@
 import { CoderingError } from '../../../errors';
-import { BoundedWaitQueue } from '../bounded-wait-queue';
-import type { Lease, PoolStats } from '../platform';
+import { BoundedWaitQueue, type Lease, type PoolStats } from '..';
 import type { LocalWorker } from './local-worker';
 import type { WorkerBudget } from './worker-budget';
 

@@ -6,7 +6,7 @@
  */
 
 import { CoderingError } from '../../../errors';
-import { BoundedWaitQueue } from '../bounded-wait-queue';
+import { BoundedWaitQueue } from '..';
 
 export interface FunctionSlotsOptions {
   /** Slots at first; `resize` changes it when the pool is warmed. */

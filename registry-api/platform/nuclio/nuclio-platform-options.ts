@@ -4,7 +4,7 @@
  */
 
 import { DEFAULT_FUNCTION_PREFIX, functionNameForImage } from '../../../factory/nuclio';
-import type { RegistryConfig } from '../../config';
+import type { CoderingConfig } from '../../config';
 import { DEFAULT_FUNCTION_URL_TEMPLATE } from './function-endpoint';
 
 export interface NuclioPlatformOptions {
@@ -55,7 +55,7 @@ export function resolveNuclioPlatformOptions(options: NuclioPlatformOptions): Re
  * From the API's configuration. The API reaches functions through the dashboard, the one address the
  * configuration names; `service` needs `functionUrlTemplate` and is chosen by passing options directly.
  */
-export function nuclioPlatformOptionsFromConfig(config: RegistryConfig): NuclioPlatformOptions {
+export function nuclioPlatformOptionsFromConfig(config: CoderingConfig): NuclioPlatformOptions {
   return {
     namespace: config.nuclio.namespace,
     invokeVia: 'dashboard',

@@ -6,7 +6,7 @@
  */
 
 import { CoderingError } from '../../../errors';
-import type { Lease, Platform, PoolStats } from '../platform';
+import type { Lease, Platform, PoolStats } from '..';
 import { dashboardEndpoint, serviceEndpoint, type FunctionEndpoint, type FunctionTarget } from './function-endpoint';
 import { FunctionSlots } from './function-slots';
 import {

@@ -9,7 +9,7 @@
  */
 
 import { encodeProxyRequest, decodeProxyResult, MalformedProxyResult } from '../../../proxy';
-import { WorkerFailure, type ProxyResult, type Worker, type WorkerRequest } from '../platform';
+import { WorkerFailure, type ProxyResult, type Worker, type WorkerRequest } from '..';
 import type { FunctionEndpoint, FunctionTarget } from './function-endpoint';
 import { BodyTooLarge, readCappedBody } from './read-capped-body';
 

@@ -9,7 +9,7 @@
  * is never silently left out.
  */
 import { loadCatalogue, type RuntimeDefinition } from '../../../factory/catalogue';
-import { startLiveApi, type LiveApi, type RunBody } from '../support/live-api';
+import { startLiveApi, type LiveApi, type RunBody } from '../support';
 
 // The first run builds every image not built yet, one after the other (java, go and rust take
 // minutes each on a 2-core machine); later runs find them cached.

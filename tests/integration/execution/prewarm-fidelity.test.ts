@@ -4,7 +4,7 @@
  * the first may start cold (the worker's interpreter was started with other limits), the next two
  * are served by the prewarmed interpreter — all three answers must be the same, and right.
  */
-import { startLiveApi, type LiveApi } from '../support/live-api';
+import { startLiveApi, type LiveApi } from '../support';
 
 jest.setTimeout(10 * 60_000);
 

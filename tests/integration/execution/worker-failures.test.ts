@@ -4,7 +4,7 @@
  * on fresh workers.
  */
 import Docker from 'dockerode';
-import { startLiveApi, type LiveApi } from '../support/live-api';
+import { startLiveApi, type LiveApi } from '../support';
 
 jest.setTimeout(10 * 60_000);
 

@@ -11,7 +11,7 @@ import type { BuiltImage, ImageRequest } from '../../../factory/builder';
 import {
   createImageBuilder,
   createImageEngine,
-  createRegistryClient,
+  createImageRegistryClient,
   EngineDeadlines,
   factoryConfig,
   ImageClient,
@@ -50,7 +50,7 @@ const config = factoryConfig();
 const base = createImageEngine(config);
 const engine = new CountingEngine(base.docker, new EngineDeadlines({ callTimeoutMs: config.engineTimeoutMs, buildTimeoutMs: config.buildTimeoutMs }));
 const builder = createImageBuilder({ engine });
-const registry = createRegistryClient(config);
+const imageRegistry = createImageRegistryClient(config);
 const catalogue = loadCatalogue();
 const built = new Map<string, BuiltImage>();
 let exercise: BuiltImage;
@@ -75,9 +75,9 @@ describe.each(RUNTIMES)('%s', (spec) => {
     const ref = parseImageReference(image.reference);
     expect(ref.registry).toBe(config.registry);
     expect(image.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(await registry.listTags(ref.path)).toContain(ref.tag);
-    expect(await registry.manifestDigest(ref.path, ref.tag)).toBe(image.digest);
-    expect(await registry.listRepositories()).toEqual(expect.arrayContaining(['codering/base', ref.path]));
+    expect(await imageRegistry.listTags(ref.path)).toContain(ref.tag);
+    expect(await imageRegistry.manifestDigest(ref.path, ref.tag)).toBe(image.digest);
+    expect(await imageRegistry.listRepositories()).toEqual(expect.arrayContaining(['codering/base', ref.path]));
   });
 
   test('runs the catalogue\'s smoke program through the proxy', () => {
@@ -99,7 +99,7 @@ test('an exercise image with an npm library: require() finds it, and it is pushe
   expect(exercise.libraries).toEqual(['lodash@4']);
   expect(exercise.reference).toMatch(/\/codering\/node-exercise:18\.[0-9.]+-[0-9a-f]{12}$/);
   const ref = parseImageReference(exercise.reference);
-  expect(await registry.manifestDigest(ref.path, ref.tag)).toBe(exercise.digest);
+  expect(await imageRegistry.manifestDigest(ref.path, ref.tag)).toBe(exercise.digest);
   const program = "const _ = require('lodash'); console.log(_.chunk(['a', 'b', 'c', 'd'], 2).map((p) => p.join('')).join(' '), typeof _.VERSION);";
   const result = runOnce(exercise.reference, [{ name: 'main.js', content: program }], 'main.js');
   expect(result).toMatchObject({ status: 'ok', stdout: 'ab cd string\n' });

@@ -6,7 +6,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { NuclioPlatform } from '../../../registry-api/platform/nuclio';
-import type { WorkerRequest } from '../../../registry-api/platform/platform';
+import type { WorkerRequest } from '../../../registry-api/platform';
 import { startShellRuntime, type ShellRuntimeServer } from './shell-runtime-server';
 
 /** A local python runtime image, by the factory's labels (`org.codering.layer=runtime`). */

@@ -9,13 +9,13 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createImageBuilder } from '../../../factory/builder';
 import { loadCatalogue } from '../../../factory/catalogue';
-import { buildApp } from '../../../registry-api/app';
+import { buildApp } from '../../../registry-api';
 import { loadConfig } from '../../../registry-api/config';
 import { JobStore } from '../../../registry-api/jobs';
-import { RegistryMetrics } from '../../../registry-api/metrics';
+import { ApiMetrics } from '../../../registry-api/metrics';
 import { createLocalPlatform } from '../../../registry-api/platform/local';
-import type { Platform } from '../../../registry-api/platform/platform';
-import { contractErrors, publishedRunAnswer } from '../../unit/registry-api/fakes/published-run-answer';
+import type { Platform } from '../../../registry-api/platform';
+import { contractErrors, publishedRunAnswer } from '../../unit/registry-api/fakes';
 
 
 
@@ -39,7 +39,7 @@ describe('registry API on the local platform', () => {
     await local.start();
     platform = local;
     store = JobStore.inDataDir(dataDir);
-    app = buildApp({ config, catalogue, builder: createImageBuilder({ catalogue }), platform, store, metrics: new RegistryMetrics() });
+    app = buildApp({ config, catalogue, builder: createImageBuilder({ catalogue }), platform, store, metrics: new ApiMetrics() });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
     // Builds (or finds) the image and starts its pool; readiness follows.
     await app.warmRuntimes([RUNTIME]);

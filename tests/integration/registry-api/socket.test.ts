@@ -3,9 +3,7 @@
  * platform: what `inject` cannot show — headers on the wire, a client that hangs up mid-run.
  */
 
-import { FakePlatform } from '../../unit/registry-api/fakes/fake-platform';
-import { hello, makeTestApp, type TestApp } from '../../unit/registry-api/fakes/test-app';
-import { waitUntil } from '../../unit/registry-api/fakes/wait-until';
+import { FakePlatform, hello, makeTestApp, type TestApp, waitUntil } from '../../unit/registry-api/fakes';
 
 let t: TestApp;
 let base: string;

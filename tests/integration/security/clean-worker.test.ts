@@ -9,9 +9,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLocalPlatform, type LocalPlatform, type LocalWorker } from '../../../registry-api/platform/local';
-import type { ProxyResult, RunLimits, SourceFile } from '../../../registry-api/platform/platform';
-import { startLiveApi } from '../support/live-api';
-import { runtimeImage } from '../support/runtime-image';
+import type { ProxyResult, RunLimits, SourceFile } from '../../../registry-api/platform';
+import { runtimeImage, startLiveApi } from '../support';
 
 jest.setTimeout(30 * 60_000);
 

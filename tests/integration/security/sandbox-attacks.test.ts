@@ -5,8 +5,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLocalPlatform, type LocalPlatform } from '../../../registry-api/platform/local';
-import type { ProxyResult, RunLimits } from '../../../registry-api/platform/platform';
-import { runtimeImage } from '../support/runtime-image';
+import type { ProxyResult, RunLimits } from '../../../registry-api/platform';
+import { runtimeImage } from '../support';
 
 jest.setTimeout(120_000);
 

@@ -4,10 +4,10 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createImageBuilder } from '../../../factory/builder';
 import { loadCatalogue } from '../../../factory/catalogue';
-import { buildApp } from '../../../registry-api/app';
-import { loadConfig, type RegistryConfig } from '../../../registry-api/config';
+import { buildApp } from '../../../registry-api';
+import { loadConfig, type CoderingConfig } from '../../../registry-api/config';
 import { JobStore } from '../../../registry-api/jobs';
-import { RegistryMetrics } from '../../../registry-api/metrics';
+import { ApiMetrics } from '../../../registry-api/metrics';
 import { createLocalPlatform, type LocalPlatform } from '../../../registry-api/platform/local';
 
 /** The API as users meet it: real catalogue, builder, local platform, SQLite file, over a socket. */
@@ -34,7 +34,7 @@ export interface RunBody {
   error?: { code: string; message: string };
 }
 
-export async function startLiveApi(options: { runtimes: string[]; poolSize?: number; maxWorkers?: number; config?: Partial<RegistryConfig> }): Promise<LiveApi> {
+export async function startLiveApi(options: { runtimes: string[]; poolSize?: number; maxWorkers?: number; config?: Partial<CoderingConfig> }): Promise<LiveApi> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'codering-live-api-'));
   const poolSize = options.poolSize ?? 2;
   const config = loadConfig({}, { logLevel: 'silent', dataDir, poolSize, buildWaitMs: 20 * 60_000, ...options.config });
@@ -47,7 +47,7 @@ export async function startLiveApi(options: { runtimes: string[]; poolSize?: num
   });
   await platform.start();
   const store = JobStore.inDataDir(dataDir);
-  const app = buildApp({ config, catalogue, builder: createImageBuilder({ catalogue }), platform, store, metrics: new RegistryMetrics() });
+  const app = buildApp({ config, catalogue, builder: createImageBuilder({ catalogue }), platform, store, metrics: new ApiMetrics() });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   await app.warmRuntimes(options.runtimes);
   const deadline = Date.now() + 120_000;

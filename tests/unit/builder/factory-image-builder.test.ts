@@ -4,27 +4,27 @@
  */
 import { CoderingError, isCoderingError } from '../../../errors';
 import { FactoryImageBuilder, type BuildProgress } from '../../../factory/builder';
-import { PROXY_SOURCES, TEST_CATALOGUE } from '../templates/runtime-fixtures';
-import { FakeImageEngine, FakeRegistry } from './fake-image-engine';
+import { PROXY_SOURCES, TEST_CATALOGUE } from '../templates';
+import { FakeImageEngine, FakeImageRegistry } from './fake-image-engine';
 
 const REGISTRY = 'registry.test:5000';
 
 function setUp(options: { push?: boolean; buildConcurrency?: number } = {}) {
   const engine = new FakeImageEngine();
-  const registry = new FakeRegistry();
-  engine.onPush = (reference) => registry.record(reference);
+  const imageRegistry = new FakeImageRegistry();
+  engine.onPush = (reference) => imageRegistry.record(reference);
   for (const suite of ['bullseye', 'bookworm', 'trixie']) engine.addImage(`codering/debian:${suite}`);
   const builder = new FactoryImageBuilder({
     engine,
     catalogue: TEST_CATALOGUE,
     registry: REGISTRY,
-    registryClient: registry,
+    imageRegistryClient: imageRegistry,
     auth: { username: 'codering', password: 'secret', serveraddress: REGISTRY },
     proxySources: PROXY_SOURCES,
     buildConcurrency: options.buildConcurrency,
     push: options.push,
   });
-  return { engine, registry, builder };
+  return { engine, imageRegistry, builder };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<CoderingError> {
@@ -39,7 +39,7 @@ async function rejection(promise: Promise<unknown>): Promise<CoderingError> {
 
 describe('FactoryImageBuilder', () => {
   test('builds base then runtime, pushes both, answers the reference and the registry digest', async () => {
-    const { engine, registry, builder } = setUp();
+    const { engine, imageRegistry, builder } = setUp();
     const progress: BuildProgress[] = [];
     const built = await builder.ensureImage({ runtime: 'python@3.11', libraries: [] }, (p) => progress.push(p));
 
@@ -55,7 +55,7 @@ describe('FactoryImageBuilder', () => {
     expect(built).toEqual({
       runtimeId: 'python@3.11.2',
       reference: `${REGISTRY}/${engine.builds[1]?.tag}`,
-      digest: registry.manifests.get(engine.builds[1]?.tag as string),
+      digest: imageRegistry.manifests.get(engine.builds[1]?.tag as string),
       cached: false,
       libraries: [],
       imageId: expect.stringMatching(/^sha256:/),
@@ -74,9 +74,9 @@ describe('FactoryImageBuilder', () => {
   });
 
   test('an image missing from the registry (emptied, or built with --no-push) is pushed on the next request', async () => {
-    const { engine, registry, builder } = setUp();
+    const { engine, imageRegistry, builder } = setUp();
     const first = await builder.ensureImage({ runtime: 'python@3.11', libraries: [] });
-    registry.manifests.clear();
+    imageRegistry.manifests.clear();
     const pushes = engine.pushes.length;
     const again = await builder.ensureImage({ runtime: 'python@3.11', libraries: [] });
     expect(engine.pushes.length).toBe(pushes + 2);
@@ -132,7 +132,7 @@ describe('FactoryImageBuilder', () => {
     const built = await first.builder.ensureImage({ runtime: 'python@3.11', libraries: [] });
     // A second machine: same registry content, an engine with only the Debian roots (same ids).
     const second = setUp();
-    for (const [key, digest] of first.registry.manifests) second.registry.manifests.set(key, digest);
+    for (const [key, digest] of first.imageRegistry.manifests) second.imageRegistry.manifests.set(key, digest);
     for (const image of first.engine.images.values()) {
       for (const tag of image.tags.filter((t) => t.startsWith(REGISTRY))) second.engine.pullable.set(tag, { ...image });
     }
@@ -205,7 +205,7 @@ describe('FactoryImageBuilder', () => {
   test('planImage renders the chain without building, tagging what can be known', async () => {
     const { engine, builder } = setUp();
     const before = await builder.planImage({ runtime: 'node', libraries: ['lodash@4'] }, { target: 'nuclio' });
-    expect(before.map((p) => [p.rendered.layer, p.tag === null])).toEqual([
+    expect(before.map((p) => [p.rendered.tier, p.tag === null])).toEqual([
       ['base', false],
       ['runtime', true],
       ['exercise', true],

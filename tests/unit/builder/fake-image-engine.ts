@@ -187,7 +187,7 @@ export class FakeImageEngine implements ImageEngine {
 }
 
 /** The registry's manifests, as the builder's registry client sees them. */
-export class FakeRegistry {
+export class FakeImageRegistry {
   readonly manifests = new Map<string, string>();
   heads = 0;
 

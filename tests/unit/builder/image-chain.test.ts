@@ -1,12 +1,12 @@
 /**
- * The one walk of an image chain, without an engine: what each layer is rendered FROM, what it is
+ * The one walk of an image chain, without an engine: what each tier is rendered FROM, what it is
  * named by, what happens when a parent is unknown, and that a consumer which stops renders nothing more.
  */
-import { imageChain, layerNames, walkChain, type ChainLayer, type ImageChain } from '../../../factory/builder';
+import { imageChain, tierNames, walkChain, type ChainTier, type ImageChain } from '../../../factory/builder';
 import { parseLibrarySpecs } from '../../../factory/libraries';
 import { resolveRuntime } from '../../../factory/resolve';
 import type { RenderedImage } from '../../../factory/templates';
-import { PROXY_SOURCES, TEST_CATALOGUE } from '../templates/runtime-fixtures';
+import { PROXY_SOURCES, TEST_CATALOGUE } from '../templates';
 
 const REGISTRY = 'registry.test:5000';
 
@@ -15,28 +15,28 @@ function chainOf(runtime: string, libraries: string[], from: 'debian' | 'upstrea
   return imageChain(resolved, parseLibrarySpecs(resolved.definition, libraries), from, { proxySources });
 }
 
-/** Walks to the end, answering each layer's id with `idOf` (null: the image does not exist). */
-function walkAll(chain: ImageChain, rootId: string | null, idOf: (layer: ChainLayer) => string | null): ChainLayer[] {
-  const layers: ChainLayer[] = [];
+/** Walks to the end, answering each tier's id with `idOf` (null: the image does not exist). */
+function walkAll(chain: ImageChain, rootId: string | null, idOf: (tier: ChainTier) => string | null): ChainTier[] {
+  const tiers: ChainTier[] = [];
   const walk = walkChain<string | null>(chain, REGISTRY, rootId);
-  for (let step = walk.next(); !step.done; step = walk.next(idOf(step.value))) layers.push(step.value);
-  return layers;
+  for (let step = walk.next(); !step.done; step = walk.next(idOf(step.value))) tiers.push(step.value);
+  return tiers;
 }
 
 describe('walkChain', () => {
   test('base → runtime → exercise: each FROM its parent\'s local name, each named by its parent\'s id', () => {
-    const layers = walkAll(chainOf('node', ['lodash@4']), 'sha256:root', (layer) => `sha256:${layer.rendered.layer}`);
-    expect(layers.map((layer) => [layer.rendered.layer, layer.parentId])).toEqual([
+    const tiers = walkAll(chainOf('node', ['lodash@4']), 'sha256:root', (tier) => `sha256:${tier.rendered.tier}`);
+    expect(tiers.map((tier) => [tier.rendered.tier, tier.parentId])).toEqual([
       ['base', 'sha256:root'],
       ['runtime', 'sha256:base'],
       ['exercise', 'sha256:runtime'],
     ]);
-    expect(layers[0]?.parentLocal).toBe('codering/debian:bookworm');
-    for (const [index, layer] of layers.entries()) {
-      const names = layer.names;
-      expect(names).toEqual(layerNames(REGISTRY, layer.rendered, layer.parentId as string));
+    expect(tiers[0]?.parentLocal).toBe('codering/debian:bookworm');
+    for (const [index, tier] of tiers.entries()) {
+      const names = tier.names;
+      expect(names).toEqual(tierNames(REGISTRY, tier.rendered, tier.parentId as string));
       expect(names?.reference).toBe(`${REGISTRY}/${names?.local}`);
-      const next = layers[index + 1];
+      const next = tiers[index + 1];
       if (next) {
         expect(next.parentLocal).toBe(names?.local);
         expect(next.rendered.dockerfile).toContain(`FROM ${names?.local}`);
@@ -44,7 +44,7 @@ describe('walkChain', () => {
     }
   });
 
-  test('the same layer on another parent id gets another tag, from the same Dockerfile', () => {
+  test('the same tier on another parent id gets another tag, from the same Dockerfile', () => {
     const [onOne] = walkAll(chainOf('python@3.11', []), 'sha256:one', () => null);
     const [onTwo] = walkAll(chainOf('python@3.11', []), 'sha256:two', () => null);
     expect(onOne?.rendered.dockerfile).toBe(onTwo?.rendered.dockerfile);
@@ -52,18 +52,18 @@ describe('walkChain', () => {
     expect(onOne?.names?.tag).toMatch(/^bookworm-[0-9a-f]{12}$/);
   });
 
-  test('below an unknown parent a layer has no names, and the next one starts FROM an unbuilt name', () => {
-    const layers = walkAll(chainOf('node', ['lodash@4']), 'sha256:root', () => null);
-    expect(layers.map((layer) => layer.names === null)).toEqual([false, true, true]);
-    expect(layers[2]?.parentLocal).toBe('codering/node:18.20.4-unbuilt');
-    expect(layers[2]?.rendered.dockerfile).toContain('FROM codering/node:18.20.4-unbuilt');
+  test('below an unknown parent a tier has no names, and the next one starts FROM an unbuilt name', () => {
+    const tiers = walkAll(chainOf('node', ['lodash@4']), 'sha256:root', () => null);
+    expect(tiers.map((tier) => tier.names === null)).toEqual([false, true, true]);
+    expect(tiers[2]?.parentLocal).toBe('codering/node:18.20.4-unbuilt');
+    expect(tiers[2]?.rendered.dockerfile).toContain('FROM codering/node:18.20.4-unbuilt');
     // No root id at all: nothing can be named.
-    expect(walkAll(chainOf('node', []), null, () => 'sha256:x').map((layer) => layer.names)).toEqual([null, expect.any(Object)]);
+    expect(walkAll(chainOf('node', []), null, () => 'sha256:x').map((tier) => tier.names)).toEqual([null, expect.any(Object)]);
   });
 
   test('from upstream: the runtime starts FROM the upstream image, then the exercise', () => {
-    const layers = walkAll(chainOf('node', ['lodash@4'], 'upstream'), 'node:18-bookworm-slim', () => 'sha256:x');
-    expect(layers.map((layer) => [layer.rendered.layer, layer.parentLocal])).toEqual([
+    const tiers = walkAll(chainOf('node', ['lodash@4'], 'upstream'), 'node:18-bookworm-slim', () => 'sha256:x');
+    expect(tiers.map((tier) => [tier.rendered.tier, tier.parentLocal])).toEqual([
       ['runtime', 'node:18-bookworm-slim'],
       ['exercise', expect.stringMatching(/^codering\/node:18\.20\.4-upstream-[0-9a-f]{12}$/)],
     ]);
@@ -73,16 +73,16 @@ describe('walkChain', () => {
     const proxySource = jest.fn(() => PROXY_SOURCES);
     const chain = chainOf('python@3.11', [], 'debian', proxySource);
     expect(proxySource).not.toHaveBeenCalled();
-    const stub = chain.layers[0]?.('codering/debian:bookworm') as RenderedImage;
+    const stub = chain.tiers[0]?.('codering/debian:bookworm') as RenderedImage;
     expect(proxySource).toHaveBeenCalledTimes(1);
     const render = jest.fn((parent: string): RenderedImage => ({ ...stub, parent }));
-    const walk = walkChain<string>({ ...chain, layers: [render, render, render] }, REGISTRY, 'sha256:root');
+    const walk = walkChain<string>({ ...chain, tiers: [render, render, render] }, REGISTRY, 'sha256:root');
     walk.next();
     expect(render).toHaveBeenCalledTimes(1);
     walk.next('sha256:first');
     expect(render).toHaveBeenCalledTimes(2);
     expect(render).toHaveBeenLastCalledWith(expect.stringMatching(/^codering\/base:bookworm-[0-9a-f]{12}$/));
-    // The consumer stops here (a missing image): the third layer is never rendered.
+    // The consumer stops here (a missing image): the third tier is never rendered.
     expect(walk.return()).toEqual({ done: true, value: undefined });
     expect(render).toHaveBeenCalledTimes(2);
   });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CoderingError } from '../../../errors/codering-error';
+import { CoderingError } from '../../../errors';
 import { loadCatalogue } from '../../../factory/catalogue';
 
 const fixture = (name: string): string => path.join(__dirname, 'fixtures', name);

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { DEFAULT_SETTINGS, readInfraConfig } from '../../../infra/infra-config';
+import { DEFAULT_SETTINGS, readInfraConfig } from '../../../infra';
 import { PROJECT, installMocks } from './pulumi-mocks';
 
 function configWith(values: Record<string, string>, secretKeys: string[] = ['registryPassword', 'registryHtpasswd']) {

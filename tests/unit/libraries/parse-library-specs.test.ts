@@ -1,4 +1,4 @@
-import { CoderingError } from '../../../errors/codering-error';
+import { CoderingError } from '../../../errors';
 import { formatLibrarySpec, MAX_LIBRARIES, parseLibrarySpecs } from '../../../factory/libraries';
 import { runtimeWith } from './library-fixtures';
 

@@ -1,6 +1,6 @@
 import { isCoderingError } from '../../../errors';
 import { NuclioPlatform, type NuclioPlatformOptions } from '../../../registry-api/platform/nuclio';
-import { WorkerFailure, type WorkerRequest } from '../../../registry-api/platform/platform';
+import { WorkerFailure, type WorkerRequest } from '../../../registry-api/platform';
 import { startFakeNuclio, type FakeNuclio } from './fake-nuclio-server';
 
 const IMAGE = '127.0.0.1:5000/codering/python:3.11.2';

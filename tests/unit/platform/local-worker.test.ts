@@ -1,5 +1,5 @@
 import { LocalWorker } from '../../../registry-api/platform/local';
-import { WorkerFailure, type WorkerRequest } from '../../../registry-api/platform/platform';
+import { WorkerFailure, type WorkerRequest } from '../../../registry-api/platform';
 import { FakeProxy } from './fake-worker-streams';
 
 const request: WorkerRequest = {

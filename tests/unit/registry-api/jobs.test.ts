@@ -3,9 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { JobStore, type BuildJob } from '../../../registry-api/jobs';
-import { buildFailure, FakeBuilder } from './fakes/fake-builder';
-import { makeTestApp, type TestApp } from './fakes/test-app';
-import { waitUntil } from './fakes/wait-until';
+import { buildFailure, FakeBuilder, makeTestApp, type TestApp, waitUntil } from './fakes';
 
 let dataDir: string;
 let t: TestApp;

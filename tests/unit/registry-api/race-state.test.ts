@@ -16,9 +16,8 @@ import {
   type SlotTiming,
 } from '../../../registry-api/executor';
 import type { RaceMode } from '../../../registry-api/config';
-import type { RunLimits, WorkerRequest } from '../../../registry-api/platform/platform';
-import { FakePlatform } from './fakes/fake-platform';
-import { waitUntil } from './fakes/wait-until';
+import type { RunLimits, WorkerRequest } from '../../../registry-api/platform';
+import { FakePlatform, waitUntil } from './fakes';
 
 const limits: RunLimits = {
   wallMs: 1000, cpuMs: 1000, compileWallMs: 1000, memoryBytes: 1 << 26, outputBytes: 1024, processes: 8, fileBytes: 1024,

@@ -1,8 +1,6 @@
 import { raceAttempt, RunAborted } from '../../../registry-api/executor';
-import type { RunLimits } from '../../../registry-api/platform/platform';
-import { FakePlatform } from './fakes/fake-platform';
-import { hello, makeTestApp, type TestApp } from './fakes/test-app';
-import { waitUntil } from './fakes/wait-until';
+import type { RunLimits } from '../../../registry-api/platform';
+import { FakePlatform, hello, makeTestApp, type TestApp, waitUntil } from './fakes';
 
 let t: TestApp;
 afterEach(async () => t.close());

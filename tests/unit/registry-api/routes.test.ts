@@ -1,4 +1,4 @@
-import { hello, makeTestApp, type TestApp } from './fakes/test-app';
+import { hello, makeTestApp, type TestApp } from './fakes';
 
 let t: TestApp;
 afterEach(async () => t.close());

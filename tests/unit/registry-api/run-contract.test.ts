@@ -1,8 +1,7 @@
 /** Answers of `POST /v1/run` keep the contract published at `/docs/json`, not only fastify's own copy. */
 
 import type { ValidateFunction } from 'ajv';
-import { contractErrors, publishedRunAnswer } from './fakes/published-run-answer';
-import { hello, makeTestApp, type TestApp } from './fakes/test-app';
+import { contractErrors, hello, makeTestApp, publishedRunAnswer, type TestApp } from './fakes';
 
 let t: TestApp;
 let validate: ValidateFunction;

@@ -1,4 +1,4 @@
-import { CoderingError } from '../../../errors/codering-error';
+import { CoderingError } from '../../../errors';
 import { createCatalogue, type RuntimeDefinition, type RuntimeVersion } from '../../../factory/catalogue';
 import { parseRuntimeRequest, resolveRuntime } from '../../../factory/resolve';
 

@@ -6,7 +6,7 @@ import type { ContextFile } from '../../../factory/engine';
 import { parseLibrarySpecs } from '../../../factory/libraries';
 import { contentHash, contentTagOf, parseImageReference, renderBase, renderExercise, renderRuntime } from '../../../factory';
 import type { ProxySourceFile } from '../../../proxy';
-import { NODE, PROXY_SOURCES, PYTHON, resolved } from '../templates/runtime-fixtures';
+import { NODE, PROXY_SOURCES, PYTHON, resolved } from '../templates';
 
 const ROOT_ID = 'sha256:91da954f816b0000000000000000000000000000000000000000000000000000';
 const BASE_ID = 'sha256:f0b78329eee20000000000000000000000000000000000000000000000000000';
@@ -96,7 +96,7 @@ describe('content tags', () => {
     expect(exerciseTag(['lodash@4'], [ca])).toBe(exerciseTag(['lodash@4']));
   });
 
-  test('name images by layer, language and version', () => {
+  test('name images by tier, language and version', () => {
     expect(contentTagOf('3.11.2', 'abcdef012345')).toBe('3.11.2-abcdef012345');
     expect(renderRuntime({ runtime: node, baseImage: 'b' }).repository).toBe('codering/node');
     expect(renderBase({ suite: 'bookworm', proxySources: PROXY_SOURCES }).repository).toBe('codering/base');

@@ -1,7 +1,7 @@
 /** A builder that "builds" in a few ms, reports progress, and can be told to fail. */
 
 import { CoderingError } from '../../../../errors';
-import type { BuildProgress, BuiltImage, ImageRequest } from '../../../../factory/builder/image-builder';
+import type { BuildProgress, BuiltImage, ImageRequest } from '../../../../factory/builder';
 import type { ImageSource } from '../../../../registry-api/images';
 
 export class FakeBuilder implements ImageSource {

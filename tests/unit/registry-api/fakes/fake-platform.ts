@@ -12,7 +12,7 @@ import {
   type ProxyResult,
   type Worker,
   type WorkerRequest,
-} from '../../../../registry-api/platform/platform';
+} from '../../../../registry-api/platform';
 
 export interface WorkerScript {
   /** Time before the answer (or the failure). */

@@ -4,10 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildApp } from '../../../../registry-api/app';
+import { buildApp } from '../../../../registry-api';
 import { loadConfig, type ConfigOverrides } from '../../../../registry-api/config';
 import { JobStore } from '../../../../registry-api/jobs';
-import { RegistryMetrics } from '../../../../registry-api/metrics';
+import { ApiMetrics } from '../../../../registry-api/metrics';
 import { FakeBuilder } from './fake-builder';
 import { FakePlatform } from './fake-platform';
 import { testCatalogue } from './test-catalogue';
@@ -32,7 +32,7 @@ export async function makeTestApp(
   builder.preBuild('python@3.11.2');
   builder.preBuild('c@12.2.0');
   const store = JobStore.inDataDir(dataDir);
-  const app = buildApp({ config, catalogue: testCatalogue(), builder, platform, store, metrics: new RegistryMetrics() });
+  const app = buildApp({ config, catalogue: testCatalogue(), builder, platform, store, metrics: new ApiMetrics() });
   await app.ready();
   return {
     app,

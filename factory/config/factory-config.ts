@@ -7,9 +7,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { coderingConfig, loadConfig, type CoderingConfig, type FactorySettings } from '../config';
-import { CoderingError } from '../errors';
-import type { ContextFile } from './engine/build-context';
+import { coderingConfig, loadConfig, type CoderingConfig, type FactorySettings } from '../../config';
+import { CoderingError } from '../../errors';
+import type { ContextFile } from '../engine';
 
 /** The configuration's factory part, with what depends on the machine worked out. */
 export interface FactoryConfig extends Omit<FactorySettings, 'registryScheme' | 'registryPassword' | 'buildCa' | 'debianMirror'> {
@@ -26,7 +26,7 @@ export interface FactoryConfig extends Omit<FactorySettings, 'registryScheme' | 
 export const HOST_LOCAL_CA_DIRECTORY = '/usr/local/share/ca-certificates';
 
 /** The repository root: relative data dirs are taken from there, as the scripts do. */
-export const REPOSITORY_ROOT = path.resolve(__dirname, '..');
+export const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
 
 /** The factory's settings out of a loaded configuration. Pure apart from the password file. */
 export function factoryConfigOf(config: Readonly<CoderingConfig>): Readonly<FactoryConfig> {

@@ -5,9 +5,9 @@
  * `registry_unavailable` (with the HTTP status when there was one).
  */
 import { CoderingError, isCoderingError } from '../../errors';
-import { withTimeout } from '../engine/with-timeout';
+import { withTimeout } from '../engine';
 
-export interface RegistryClientOptions {
+export interface ImageRegistryClientOptions {
   /** `127.0.0.1:5000` */
   registry: string;
   scheme?: 'http' | 'https';
@@ -31,12 +31,12 @@ export interface RepositoryTags {
   tags: string[];
 }
 
-export class RegistryClient {
+export class ImageRegistryClient {
   private readonly base: string;
   private readonly authorization: string | null;
   private readonly fetch: typeof fetch;
 
-  constructor(private readonly options: RegistryClientOptions) {
+  constructor(private readonly options: ImageRegistryClientOptions) {
     this.base = `${options.scheme ?? 'http'}://${options.registry}`;
     this.authorization =
       options.username && options.password

@@ -5,7 +5,7 @@
  */
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { PoolStats } from '../platform/platform';
+import type { PoolStats } from '../platform';
 
 export type RaceEvent = 'winner_first' | 'winner_second' | 'fallback' | 'retry' | 'cancelled_loser';
 
@@ -14,7 +14,7 @@ export interface MetricsSources {
   jobCounts(): Record<string, number>;
 }
 
-export class RegistryMetrics {
+export class ApiMetrics {
   readonly registry = new Registry();
   private readonly runs: Counter<'status' | 'runtime'>;
   private readonly runLatency: Histogram<'runtime' | 'mode'>;

@@ -7,11 +7,11 @@
 
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { RegistrySettings } from './infra-config';
+import type { ImageRegistrySettings } from './infra-config';
 import { coderingLabels, selectorLabels } from './labels';
 
-export interface RegistryArgs {
-  settings: RegistrySettings;
+export interface ImageRegistryArgs {
+  settings: ImageRegistrySettings;
   /** Namespace of the in-cluster registry. */
   namespace: pulumi.Input<string>;
   /** Namespaces that get the pull Secret (the functions' and the API's). */
@@ -24,7 +24,7 @@ export interface RegistryArgs {
 export const PULL_SECRET_NAME = 'codering-registry';
 const COMPONENT = 'registry';
 
-export class Registry extends pulumi.ComponentResource {
+export class ImageRegistry extends pulumi.ComponentResource {
   readonly pushServer: pulumi.Output<string>;
   readonly pullServer: pulumi.Output<string>;
   readonly username: pulumi.Output<string>;
@@ -33,7 +33,9 @@ export class Registry extends pulumi.ComponentResource {
   readonly pullSecretName: string = PULL_SECRET_NAME;
   readonly pullSecrets: k8s.core.v1.Secret[];
 
-  constructor(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: ImageRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
+    // The Pulumi type token keeps the component's former name: it is part of every resource's URN, and
+    // a new token would make `pulumi up` replace the registry (and its volume) of existing stacks.
     super('codering:infra:Registry', name, {}, opts);
     const { settings } = args;
     const labels = coderingLabels(COMPONENT);
@@ -74,7 +76,7 @@ export class Registry extends pulumi.ComponentResource {
     this.registerOutputs({ pushServer: this.pushServer, pullServer: this.pullServer });
   }
 
-  private inCluster(name: string, args: RegistryArgs, htpasswd: pulumi.Output<string>): pulumi.Resource[] {
+  private inCluster(name: string, args: ImageRegistryArgs, htpasswd: pulumi.Output<string>): pulumi.Resource[] {
     const { settings, namespace } = args;
     const labels = coderingLabels(COMPONENT);
     const selector = selectorLabels(COMPONENT);

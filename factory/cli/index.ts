@@ -1,0 +1,2 @@
+/** The `codering` command: `bin/codering.js` runs `main`; `main.ts` also runs alone (`npm run codering`). */
+export { createProgram, describeError, exitCodeOf, main } from './main';

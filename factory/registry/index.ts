@@ -1,2 +1,0 @@
-export { RegistryClient } from './registry-client';
-export type { RegistryClientOptions, RepositoryTags } from './registry-client';

@@ -1,0 +1,6 @@
+export { buildFailure, FakeBuilder } from './fake-builder';
+export { FakePlatform, okResult, type LeaseRecord, type WorkerScript } from './fake-platform';
+export { contractErrors, publishedRunAnswer } from './published-run-answer';
+export { hello, makeTestApp, type TestApp } from './test-app';
+export { testCatalogue } from './test-catalogue';
+export { waitUntil } from './wait-until';
