@@ -14,7 +14,9 @@ export {
   KIND_LABEL,
   MANAGED_LABEL,
   OWNER_PID_LABEL,
+  SANDBOX_UID_LABEL,
   WORKER_KIND,
   workerContainerSpec,
+  workerNameFor,
 } from './worker-container-spec';
 export type { WorkerHardening } from './worker-container-spec';

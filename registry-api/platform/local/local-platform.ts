@@ -15,6 +15,7 @@ import {
   INSTANCE_LABEL,
   OWNER_PID_LABEL,
   workerContainerSpec,
+  workerNameFor,
   type WorkerHardening,
 } from './worker-container-spec';
 
@@ -45,7 +46,6 @@ export class LocalPlatform implements Platform {
   private readonly pools = new Map<string, WarmPool>();
   private readonly logger: PlatformLogger;
   private readonly uids = new SandboxUids();
-  private serial = 0;
   private readonly cleanBudgetMs: number;
   private closed = false;
 
@@ -120,30 +120,58 @@ export class LocalPlatform implements Platform {
   }
 
   private async spawn(image: string): Promise<LocalWorker> {
-    this.serial += 1;
-    const name = `codering-worker-${this.instanceId}-${this.serial}`;
-    const sandboxUid = this.uids.take();
-    const spec = workerContainerSpec({
-      image,
-      name,
-      sandboxUid,
-      cleanBudgetMs: this.cleanBudgetMs,
-      hardening: this.hardening,
-      labels: { [INSTANCE_LABEL]: this.instanceId, [OWNER_PID_LABEL]: String(process.pid), [IMAGE_LABEL]: image },
-    });
     const started = Date.now();
-    let attached: Awaited<ReturnType<ContainerEngine['startAttached']>>;
-    try {
-      attached = await this.engine.startAttached(spec);
-    } catch (error) {
-      this.uids.give(sandboxUid);
-      throw error;
-    }
+    const { sandboxUid, attached } = await this.startWithOwnUid(image);
     const { id, streams } = attached;
     this.logger.info({ worker: id.slice(0, 12), image, sandboxUid, ms: Date.now() - started }, 'worker started');
     const workerOptions = { graceMs: this.options.graceMs, cancelGraceMs: this.options.cancelGraceMs, cleanBudgetMs: this.cleanBudgetMs };
     return new LocalWorker(id, image, streams, workerOptions, sandboxUid);
   }
+
+  /**
+   * Starts a worker under a uid no live worker on the host has: the container's name claims the
+   * uid (workerNameFor), so a uid another process holds answers 409 and the next one is tried. On
+   * the first conflict, workers of dead processes are reaped, since they may be what holds it.
+   */
+  private async startWithOwnUid(image: string): Promise<{ sandboxUid: number; attached: Awaited<ReturnType<ContainerEngine['startAttached']>> }> {
+    const heldElsewhere: number[] = [];
+    let reaped = false;
+    try {
+      while (this.uids.available > 0) {
+        const sandboxUid = this.uids.take();
+        const spec = workerContainerSpec({
+          image,
+          name: workerNameFor(sandboxUid),
+          sandboxUid,
+          cleanBudgetMs: this.cleanBudgetMs,
+          hardening: this.hardening,
+          labels: { [INSTANCE_LABEL]: this.instanceId, [OWNER_PID_LABEL]: String(process.pid), [IMAGE_LABEL]: image },
+        });
+        try {
+          return { sandboxUid, attached: await this.engine.startAttached(spec) };
+        } catch (error) {
+          if (!isNameTaken(error)) {
+            this.uids.give(sandboxUid);
+            throw error;
+          }
+          heldElsewhere.push(sandboxUid);
+          if (!reaped) {
+            reaped = true;
+            await reapOrphanWorkers(this.engine, this.instanceId);
+          }
+        }
+      }
+    } finally {
+      // held by another process now, maybe free later: they go back to the end of the list
+      for (const uid of heldElsewhere) this.uids.give(uid);
+    }
+    throw new CoderingError('not_ready', `every sandbox uid (${SANDBOX_UID_COUNT}) is held by a live worker on this host`, {}, { retryAfterSeconds: 5 });
+  }
+}
+
+/** The engine's answer when a container name is taken (dockerode keeps the HTTP status). */
+function isNameTaken(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { statusCode?: unknown }).statusCode === 409;
 }
 
 /**

@@ -16,6 +16,11 @@ export class SandboxUids {
     for (let i = 0; i < count; i++) this.free.push(FIRST_SANDBOX_UID + i);
   }
 
+  /** Uids not handed out by this process (another process may still hold some of them). */
+  get available(): number {
+    return this.free.length;
+  }
+
   take(): number {
     const uid = this.free.shift();
     if (uid === undefined) {

@@ -12,6 +12,18 @@ export const KIND_LABEL = 'org.codering.kind';
 export const INSTANCE_LABEL = 'org.codering.instance';
 export const OWNER_PID_LABEL = 'org.codering.owner-pid';
 export const IMAGE_LABEL = 'org.codering.image';
+/** The sandbox uid a worker's programs run as (the container's name claims it on the host). */
+export const SANDBOX_UID_LABEL = 'org.codering.sandbox-uid';
+
+/**
+ * The name of the worker container that runs its programs as `uid`. The engine refuses a second
+ * container of the same name, on the whole host and atomically: so a uid is claimed by creating
+ * the container, and no two live workers of any process on this host (the served API and the test
+ * suite's, two replicas) ever share one — the kernel counts RLIMIT_NPROC per uid, host-wide.
+ */
+export function workerNameFor(uid: number): string {
+  return `codering-sandbox-${uid}`;
+}
 export const WORKER_KIND = 'worker';
 
 export interface WorkerHardening {
@@ -66,7 +78,7 @@ export function workerContainerSpec(options: WorkerContainerOptions): Record<str
     Cmd: ['--serve'],
     // nothing of the host's environment: only what the image declares, and the worker's own uid
     Env: [`CODERING_SANDBOX_UID=${options.sandboxUid}`, `CODERING_CLEAN_BUDGET_MS=${options.cleanBudgetMs}`],
-    Labels: { ...options.labels, [MANAGED_LABEL]: 'true', [KIND_LABEL]: WORKER_KIND },
+    Labels: { ...options.labels, [MANAGED_LABEL]: 'true', [KIND_LABEL]: WORKER_KIND, [SANDBOX_UID_LABEL]: String(options.sandboxUid) },
     // requests arrive on the attached stdin and results leave on stdout: no exec per request
     AttachStdin: true,
     AttachStdout: true,
