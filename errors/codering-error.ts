@@ -31,6 +31,7 @@ export const ERROR_CATALOGUE = {
   files_rejected: { status: 400, kind: 'bad_input', title: 'The worker could not write the files as given' },
   main_not_found: { status: 400, kind: 'bad_input', title: 'The main file is not among the files' },
   not_found: { status: 404, kind: 'bad_input', title: 'No such resource' },
+  data_dir_in_use: { status: 409, kind: 'internal', title: 'Another API process uses this data directory' },
   invalid_catalogue: { status: 500, kind: 'internal', title: 'A runtime.yaml of the catalogue is invalid' },
   // busy
   queue_full: { status: 429, kind: 'busy', title: 'Too many runs waiting for this runtime' },

@@ -6,6 +6,7 @@
 
 import path from 'node:path';
 import pino from 'pino';
+import { isCoderingError } from '../errors';
 import { loadCatalogue } from '../factory/catalogue';
 import { createImageBuilder } from '../factory/builder';
 import { createDockerClient, type DockerClient } from '../factory/engine';
@@ -50,8 +51,18 @@ export async function main(): Promise<void> {
   const factory = factoryConfigOf(config);
   const docker = createDockerClient(factory);
   const builder = createImageBuilder({ catalogue, config: factory, engine: docker.images });
+  // the data directory first: a second process on it is refused before it touches the engine
+  let store: JobStore;
+  try {
+    store = JobStore.inDataDir(path.resolve(config.dataDir));
+  } catch (error) {
+    if (isCoderingError(error) && error.code === 'data_dir_in_use') {
+      console.error(`codering registry-api: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
   const platform = await createPlatform(config, docker, logger);
-  const store = JobStore.inDataDir(path.resolve(config.dataDir));
   const app = buildApp({ config, catalogue, builder, platform, store, logger });
 
   let stopping = false;

@@ -7,7 +7,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { coderingConfig } from '../../config';
 import { REPOSITORY_ROOT } from '../../factory';
 import { OWNER_PID_LABEL, KIND_LABEL, WORKER_KIND } from '../../registry-api/platform/local';
 import { docker } from './docker-cli';
@@ -55,9 +57,19 @@ export class ApiProcess {
     const log = fs.openSync(logFile, 'a');
     // `node --import tsx` rather than the tsx CLI: the CLI runs the server in a grandchild, whose pid
     // (the workers' owner label, /proc/<pid>/stat) we would not know.
+    // a data directory of its own: one API process per directory, and `npm run up` may hold the default
+    // one; the registry's password, which lives in the default one, is handed over explicitly
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'codering-bench-api-'));
+    const password = coderingConfig().factory.registryPassword;
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPOSITORY_ROOT, 'registry-api', 'server.ts')], {
       cwd: REPOSITORY_ROOT,
-      env: { ...process.env, CODERING_HOST: '127.0.0.1', CODERING_PORT: String(port) },
+      env: {
+        ...process.env,
+        CODERING_HOST: '127.0.0.1',
+        CODERING_PORT: String(port),
+        CODERING_DATA_DIR: dataDir,
+        ...(password === null ? {} : { CODERING_REGISTRY_PASSWORD: password }),
+      },
       stdio: ['ignore', log, log],
     });
     fs.closeSync(log);

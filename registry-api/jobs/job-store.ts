@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { BuildJob, JobState } from './build-job';
 import { JOB_STATES } from './build-job';
+import { DataDirLock } from './data-dir-lock';
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE build_jobs (
@@ -50,6 +51,8 @@ export const DATABASE_FILE = 'codering.db';
 
 export class JobStore {
   private readonly db: Database.Database;
+  /** Held while a store opened in a data directory is open: one API process per directory. */
+  private lock: DataDirLock | undefined;
 
   /** Opens (creating the folder and the file if needed) and migrates. `:memory:` works for tests. */
   constructor(file: string) {
@@ -60,8 +63,18 @@ export class JobStore {
     this.migrate();
   }
 
+  /** The directory's store, for this process alone (DataDirLock): a second process is refused. */
   static inDataDir(dataDir: string): JobStore {
-    return new JobStore(path.join(dataDir, DATABASE_FILE));
+    mkdirSync(dataDir, { recursive: true });
+    const lock = DataDirLock.acquire(dataDir);
+    try {
+      const store = new JobStore(path.join(dataDir, DATABASE_FILE));
+      store.lock = lock;
+      return store;
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
 
   private migrate(): void {
@@ -163,6 +176,8 @@ export class JobStore {
 
   close(): void {
     if (this.db.open) this.db.close();
+    this.lock?.release();
+    this.lock = undefined;
   }
 }
 
