@@ -8,17 +8,9 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { CoderingError } from '../../errors';
+import { processAlive } from '../host';
 
 export const LOCK_FILE = 'codering-api.lock';
-
-const processAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 export class DataDirLock {
   private constructor(private readonly file: string) {}
@@ -38,7 +30,7 @@ export class DataDirLock {
       const holder = Number.parseInt(readFileSync(file, 'utf8'), 10);
       // the same process opening its directory twice (a restart of the app in one process) is fine
       if (holder === process.pid) return new DataDirLock(file);
-      if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
+      if (processAlive(holder)) {
         throw new CoderingError(
           'data_dir_in_use',
           `another codering API (pid ${holder}) uses the data directory ${dataDir}: give this one its own CODERING_DATA_DIR, or stop that one`,

@@ -1,14 +1,6 @@
 import type { ContainerEngine } from '../../../factory/engine';
+import { processAlive } from '../../host';
 import { INSTANCE_LABEL, KIND_LABEL, MANAGED_LABEL, OWNER_PID_LABEL, WORKER_KIND } from './worker-container-spec';
-
-const processAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /**
  * Removes worker containers that a previous process of ours left behind (a crash, a kill -9): they
@@ -19,7 +11,7 @@ export async function reapOrphanWorkers(engine: ContainerEngine, instanceId: str
   const orphans = workers.filter((c) => {
     if (c.labels[INSTANCE_LABEL] === instanceId) return false;
     const owner = Number(c.labels[OWNER_PID_LABEL]);
-    return !Number.isInteger(owner) || owner <= 0 || !processAlive(owner) || c.state !== 'running';
+    return !processAlive(owner) || c.state !== 'running';
   });
   await Promise.all(orphans.map((c) => engine.destroy(c.id).catch(() => undefined)));
   return orphans.length;
