@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   console.log(`codering-x clean bench${quick ? ' (quick)' : ''}: ${os.cpus().length} CPUs, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, Node ${process.version}`);
   const image = (await createImageBuilder().ensureImage({ runtime: 'python@3.11', libraries: [] })).reference;
   console.log(`image ${image}`);
-  const platform = createLocalPlatform({ poolSize: 1, maxWorkers: 1 });
+  const platform = createLocalPlatform({ warmFloor: 1, maxWorkers: 1 });
   await platform.start();
   try {
     await platform.warm(image, 1);

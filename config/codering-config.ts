@@ -67,11 +67,19 @@ export interface CoderingConfig {
   logLevel: LogLevel;
   /** Runtimes warmed at start-up (`/readyz` waits for them) and built by `npm run up`. */
   defaultRuntimes: string[];
-  /** Warm workers per runtime. */
-  poolSize: number;
-  /** Warm workers across all runtimes (2 cores: a few, not dozens). */
-  poolMaxTotal: number;
-  /** Lease requests waiting per runtime before `queue_full`. */
+  /** Warm workers each default runtime keeps even when unused (others scale to zero). */
+  warmFloor: number;
+  /** Worker containers at once, every image together; the memory budget and the sandbox uids may lower it. */
+  maxWorkers: number;
+  /** Memory the workers may take together, each counted at its container's memory limit. */
+  workersMemoryBytes: number;
+  /** Most workers of one image, so that one image can't hold every slot. */
+  workersPerImageMax: number;
+  /** An image not run for this long scales back to its floor. */
+  idleTtlMs: number;
+  /** The past over which an image's demand (its busy workers) is measured. */
+  demandWindowMs: number;
+  /** Runs waiting for a worker, every image together, before `queue_full`. */
   queueMax: number;
   raceMode: RaceMode;
   /**
@@ -83,7 +91,7 @@ export interface CoderingConfig {
   retries: number;
   /** Added to a run's wall (and compile) limit to bound how long we wait for a worker's answer. */
   runMarginMs: number;
-  /** Longest wait for a lease before answering `queue_full`. */
+  /** Longest wait for a worker: then `queue_full` (every slot busy) or `not_ready` (workers can't start). */
   acquireTimeoutMs: number;
   /** How long a cancelled loser may take to answer before it is released as unhealthy. */
   cancelGraceMs: number;

@@ -2,11 +2,17 @@
  * The one table of `CODERING_*` variables: which field each sets, how its text is read, its default
  * and what it means. The defaults object, the loader, `codering config`, the README's table and the
  * scripts' fallbacks all come from here, so that no two places can disagree on a default.
- * Defaults were chosen for one 2-core machine: limits close to codapi's and Judge0's, three warm
- * workers per runtime, one build at a time.
+ * Defaults were chosen for one 2-core machine: limits close to codapi's and Judge0's, two warm
+ * workers for each default runtime and as many for the rest as demand and memory allow, one build
+ * at a time.
  */
 
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
+
+/** Whole MiB, so that the default reads well in `codering config`. */
+function halfTheHostMemory(): number {
+  return Math.floor(totalmem() / 2 / MiB) * MiB;
+}
 
 export type VariableKind = 'string' | 'integer' | 'list' | 'flag';
 export type VariableValue = string | number | boolean | string[] | null;
@@ -49,14 +55,18 @@ const ROWS: Row[] = [
   ['CODERING_PORT', '/port', 'integer', 8080, 'port the API listens on'],
   ['CODERING_PLATFORM', '/platform', 'string', 'local', '`local` (warm containers on this engine) or `nuclio`'],
   ['CODERING_LOG_LEVEL', '/logLevel', 'string', 'info', 'pino log level'],
-  ['CODERING_POOL_SIZE', '/poolSize', 'integer', 3, 'warm workers per runtime: a pair races while the third gets ready'],
-  ['CODERING_POOL_MAX_TOTAL', '/poolMaxTotal', 'integer', 16, 'warm workers across all runtimes'],
-  ['CODERING_QUEUE_MAX', '/queueMax', 'integer', 32, 'runs waiting for a worker, per runtime, before `queue_full`'],
+  ['CODERING_WARM_FLOOR', '/warmFloor', 'integer', 2, 'warm workers each default runtime keeps when unused (a pair races on them); other images scale to zero'],
+  ['CODERING_MAX_WORKERS', '/maxWorkers', 'integer', 64, 'worker containers at once, all images together (the memory budget and the 64 sandbox uids may lower it)'],
+  ['CODERING_WORKERS_MEMORY_BYTES', '/workersMemoryBytes', 'integer', halfTheHostMemory(), "memory of all workers together, each counted at its container's limit (512 MiB)", { defaultText: 'half the host memory' }],
+  ['CODERING_WORKERS_PER_IMAGE_MAX', '/workersPerImageMax', 'integer', 8, 'most workers of one image, however busy'],
+  ['CODERING_IDLE_TTL_MS', '/idleTtlMs', 'integer', 5 * 60_000, 'an image not run for this long scales back to its floor'],
+  ['CODERING_DEMAND_WINDOW_MS', '/demandWindowMs', 'integer', 60_000, "the past an image's demand (workers busy) is measured over"],
+  ['CODERING_QUEUE_MAX', '/queueMax', 'integer', 64, 'runs waiting for a worker, all images together, before `queue_full`'],
   ['CODERING_RACE_MODE', '/raceMode', 'string', 'pair', '`pair`, `hedged` or `single`; a request may ask for one with `"mode"`'],
   ['CODERING_PAIR_MAX_IN_FLIGHT', '/pairMaxInFlight', 'integer', Math.max(1, Math.floor(availableParallelism() / 2)), 'runs in flight beyond which a `pair` run is hedged instead', { defaultText: 'half the cores' }],
   ['CODERING_RETRIES', '/retries', 'integer', 2, 'extra attempts after both workers of an attempt failed'],
   ['CODERING_RUN_MARGIN_MS', '/runMarginMs', 'integer', 3000, "added to a run's limits to bound the wait for a worker's answer"],
-  ['CODERING_ACQUIRE_TIMEOUT_MS', '/acquireTimeoutMs', 'integer', 15_000, 'longest wait for a worker before `queue_full`'],
+  ['CODERING_ACQUIRE_TIMEOUT_MS', '/acquireTimeoutMs', 'integer', 15_000, 'longest wait for a worker: then `queue_full` (every slot busy) or `not_ready` (workers can not start)'],
   ['CODERING_CANCEL_GRACE_MS', '/cancelGraceMs', 'integer', 2000, 'time a cancelled worker has to answer before it is replaced'],
   ['CODERING_CLEAN_BUDGET_MS', '/cleanBudgetMs', 'integer', 5000, 'time a worker has after each answer to clean and prove itself fresh; past it, it is replaced'],
   ['CODERING_HEDGE_DEFAULT_DELAY_MS', '/hedge/defaultDelayMs', 'integer', 250, 'delay of the second worker until enough latencies are known'],

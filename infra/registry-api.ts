@@ -58,7 +58,7 @@ export class RegistryApi extends pulumi.ComponentResource {
       { name: 'CODERING_PLATFORM', value: 'nuclio' },
       { name: 'CODERING_DATA_DIR', value: '/data' },
       { name: 'CODERING_DEFAULT_RUNTIMES', value: args.runtimes.join(',') },
-      { name: 'CODERING_POOL_SIZE', value: String(args.functionReplicas) },
+      { name: 'CODERING_WARM_FLOOR', value: String(args.functionReplicas) },
       { name: 'CODERING_RUN_MARGIN_MS', value: String(RUN_MARGIN_MS) },
       { name: 'CODERING_MAX_WALL_MS', value: String(args.maxLimits.wallMs) },
       { name: 'CODERING_MAX_COMPILE_WALL_MS', value: String(args.maxLimits.compileWallMs) },

@@ -17,7 +17,7 @@ import { type ImageSource, RunImages, RuntimeWarmup } from './images';
 import { BuildJobs, type JobStore } from './jobs';
 import { ApiMetrics } from './metrics';
 import type { Platform } from './platform';
-import { healthRoutes, imageRoutes, runRoutes, runtimeRoutes, type RouteContext } from './routes';
+import { capacityRoutes, healthRoutes, imageRoutes, runRoutes, runtimeRoutes, type RouteContext } from './routes';
 
 export interface AppDeps {
   config: Readonly<CoderingConfig>;
@@ -68,7 +68,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     maxAttempts: config.buildMaxAttempts,
     log: app.log.child({ component: 'build-jobs' }),
   });
-  metrics.observeSources({ poolStats: () => deps.platform.stats(), jobCounts: () => jobs.counts() });
+  metrics.observeSources({ capacity: () => deps.platform.capacity(), jobCounts: () => jobs.counts() });
   const images = new RunImages({ catalogue: deps.catalogue, builder: deps.builder, jobs, buildWaitMs: config.buildWaitMs });
   const executor = new Executor({
     platform: deps.platform,
@@ -77,7 +77,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     metrics,
     log: app.log.child({ component: 'executor' }),
   });
-  const warmup = new RuntimeWarmup({ images, platform: deps.platform, poolSize: config.poolSize, log: app.log });
+  const warmup = new RuntimeWarmup({ images, platform: deps.platform, warmFloor: config.warmFloor, log: app.log });
   const context: RouteContext = {
     config,
     catalogue: deps.catalogue,
@@ -111,6 +111,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   void app.register(async (scope) => {
     const api = scope.withTypeProvider<TypeBoxTypeProvider>();
     healthRoutes(api, context);
+    capacityRoutes(api, context);
     runtimeRoutes(api, context);
     imageRoutes(api, context);
     runRoutes(api, context);

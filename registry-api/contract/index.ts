@@ -6,6 +6,7 @@
  */
 
 export { errorResponses, errorSchema, type ErrorBody } from './error-body';
+export { capacitySchema, type CapacityBody } from './capacity-body';
 export { healthSchema } from './health-body';
 export { imageRequestSchema, type ImageRequestBody } from './image-request';
 export { jobListSchema, jobSchema, type JobBody } from './job-body';

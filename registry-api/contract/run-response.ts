@@ -31,7 +31,9 @@ export const runResponseSchema = Type.Object({
   stderrTruncated: Type.Boolean(),
   compile: Type.Optional(Type.Object({ stdout: Type.String(), stderr: Type.String(), exitCode: nullableInteger })),
   timings: Type.Object({
-    queueMs: Type.Number(),
+    queueMs: Type.Number({ description: 'Wait for the winning worker, a cold start included' }),
+    coldStart: Type.Boolean({ description: 'The winning worker was started for this run: its image had no free warm worker' }),
+    coldStartMs: Type.Number({ description: "The winning worker's start, when `coldStart` (else 0)" }),
     compileMs: Type.Number(),
     runMs: Type.Number(),
     totalMs: Type.Number(),

@@ -45,7 +45,6 @@ export interface ExecutorOptions {
 
 export class Executor {
   private readonly latencies: LatencyWindow;
-  private readonly warmed = new Set<string>();
   /** Runs between their first lease request and their answer, every runtime together. */
   private inFlight = 0;
 
@@ -67,8 +66,8 @@ export class Executor {
       const located = images.locate(input);
       runtimeId = located.target.resolved.id;
       const checked = checkRunInput(input, located.target.resolved.definition.main, config);
+      // an image with no warm worker is a cold start away: the platform starts one for this run
       const image = await images.ensure(located, context.signal);
-      this.warm(image.reference);
 
       const request = { requestId: context.requestId, ...checked };
       const compiled = located.target.resolved.definition.compiled;
@@ -86,7 +85,6 @@ export class Executor {
             mode,
             hedgeDelayMs: this.latencies.hedgeDelayMs(runtimeId),
             runTimeoutMs,
-            acquireTimeoutMs: config.acquireTimeoutMs,
             cancelGraceMs: config.cancelGraceMs,
             signal: context.signal,
             onLease: (waitMs) => metrics.leaseWaited(runtimeId, waitMs),
@@ -134,16 +132,6 @@ export class Executor {
       this.inFlight -= 1;
     }
   }
-
-  /** First use of an image starts its pool; the lease requests that follow wait for it. */
-  private warm(reference: string): void {
-    if (this.warmed.has(reference)) return;
-    this.warmed.add(reference);
-    this.options.platform.warm(reference, this.options.config.poolSize).catch((error: unknown) => {
-      this.warmed.delete(reference);
-      this.options.log?.error({ image: reference, err: error }, 'warming a pool failed');
-    });
-  }
 }
 
 function toResponse(
@@ -169,6 +157,8 @@ function toResponse(
     stderrTruncated: result.stderrTruncated,
     timings: {
       queueMs: Math.round(outcome.queueMs),
+      coldStart: outcome.coldStartMs !== null,
+      coldStartMs: outcome.coldStartMs ?? 0,
       compileMs: result.compile?.wallMs ?? 0,
       runMs: result.wallMs,
       totalMs: Math.round(extra.totalMs),

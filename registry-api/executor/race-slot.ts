@@ -32,9 +32,11 @@ export const SLOT_TRANSITIONS: Transitions<SlotState> = {
   refused: [],
 };
 
-/** Every wait of a slot is bounded (see race.ts). */
+/**
+ * Every wait of a slot is bounded (see race.ts). The wait for a lease is bounded by the platform,
+ * which owns it: a second timer here would answer the same wait differently.
+ */
 export interface SlotTiming {
-  acquireTimeoutMs: number;
   runTimeoutMs: number;
   cancelGraceMs: number;
 }
@@ -46,21 +48,15 @@ export class RaceSlot {
   private lease: Lease | undefined;
   private released = false;
   private waitMs = 0;
-  private timedOutWaitingForLease = false;
-  private leaseDeadline: NodeJS.Timeout | undefined;
   private runDeadline: NodeJS.Timeout | undefined;
   private grace: NodeJS.Timeout | undefined;
 
-  /** A slot is born launched: its lease request is bounded from the start. */
+  /** A slot is born launched: its lease request is on its way, bounded by the platform. */
   constructor(
     readonly index: 1 | 2,
     private readonly timing: SlotTiming,
   ) {
     this.state = new GuardedState<SlotState>(`slot ${index}`, 'launched', SLOT_TRANSITIONS);
-    this.leaseDeadline = setTimeout(() => {
-      this.timedOutWaitingForLease = true;
-      this.acquire.abort();
-    }, timing.acquireTimeoutMs);
   }
 
   get current(): SlotState {
@@ -86,14 +82,14 @@ export class RaceSlot {
     return this.run.signal;
   }
 
-  /** True when the lease request was aborted by its own deadline (the platform had nothing free). */
-  get leaseTimedOut(): boolean {
-    return this.timedOutWaitingForLease;
-  }
-
   /** Wait for the lease, from the start of the race. */
   get leaseWaitMs(): number {
     return this.waitMs;
+  }
+
+  /** The worker's start, when it was started for this lease (a cold start); null for a warm one. */
+  get coldStartMs(): number | null {
+    return this.lease?.coldStartMs ?? null;
   }
 
   /** Received a worker (and so sent it the request), whatever came of it. */
@@ -115,11 +111,6 @@ export class RaceSlot {
     return this.lease?.worker.id ?? `lease ${this.index}`;
   }
 
-  /** The lease request settled, either way: its deadline no longer applies. */
-  leaseSettled(): void {
-    clearTimeout(this.leaseDeadline);
-  }
-
   /** The run settled, either way: its deadline no longer applies. */
   runSettled(): void {
     clearTimeout(this.runDeadline);
@@ -128,7 +119,6 @@ export class RaceSlot {
   /** launched → leased: holds the worker; `onOverdue` is called if it does not answer in time. */
   leased(lease: Lease, waitMs: number, onOverdue: () => void): void {
     this.state.move('leased');
-    this.leaseSettled();
     this.lease = lease;
     this.waitMs = waitMs;
     this.runDeadline = setTimeout(onOverdue, this.timing.runTimeoutMs);
@@ -143,7 +133,6 @@ export class RaceSlot {
   /** launched | leased | cancelled → failed: a failure of ours (the lease is released by the caller). */
   failed(): void {
     this.state.move('failed');
-    this.leaseSettled();
     this.runSettled();
   }
 
@@ -162,7 +151,6 @@ export class RaceSlot {
   /** launched → dropped: the race no longer needs a worker; the lease request is withdrawn. */
   dropped(): void {
     this.state.move('dropped');
-    this.leaseSettled();
     this.acquire.abort();
   }
 
@@ -172,7 +160,6 @@ export class RaceSlot {
    */
   refused(): void {
     this.state.move('refused');
-    this.leaseSettled();
   }
 
   /**

@@ -9,9 +9,11 @@
  * second, when it comes, only protects the tail (a slow or dying worker). When the first answers
  * before the second lease arrives, the lease request is dropped.
  *
- * Every wait is bounded: a lease by `acquireTimeoutMs`, a worker's answer by `runTimeoutMs` (the run's
- * own limits plus a margin), a loser's cancellation by `cancelGraceMs`. Nothing here ever waits for a
- * worker that does not answer.
+ * Every wait is bounded: a lease by the platform (it owns that wait and its one answer, 429 or 503),
+ * a worker's answer by `runTimeoutMs` (the run's own limits plus a margin), a loser's cancellation by
+ * `cancelGraceMs`. Nothing here ever waits for a worker that does not answer. A slot launched while
+ * another still carries the race asks for a spare (AcquireOptions.spare): a worker free now or none,
+ * so that the second copy never queues ahead of another run nor races a cold start against a cold start.
  *
  *   ready ──start──▶ racing ──finish──▶ finished       (ready ──finish──▶ finished: the client left first)
  *
@@ -33,7 +35,6 @@ export interface AttemptOptions {
   /** Hedged mode: how long the first worker runs alone before the second is sent the request. */
   hedgeDelayMs: number;
   runTimeoutMs: number;
-  acquireTimeoutMs: number;
   cancelGraceMs: number;
   /** The client's signal: aborting it cancels everything and rejects with RunAborted. */
   signal: AbortSignal;
@@ -62,6 +63,8 @@ export interface AttemptResult {
   queueMs: number;
   /** The winner's own time, from sending the request to its answer (feeds the hedge delay). */
   workerMs: number;
+  /** The winner's start when it was started for this run (a cold start), or null. */
+  coldStartMs: number | null;
 }
 
 export type RaceState = 'ready' | 'racing' | 'finished';
@@ -79,6 +82,7 @@ export class Race {
   private readonly maxSlots: 1 | 2;
   private readonly started = performance.now();
   private cancelledLosers = 0;
+  private refusal: CoderingError | undefined;
   private hedge: NodeJS.Timeout | undefined;
   private resolve: (result: AttemptResult) => void = () => undefined;
   private reject: (error: Error) => void = () => undefined;
@@ -130,9 +134,10 @@ export class Race {
     if (!this.state.is('racing') || this.slots.length >= this.maxSlots) {
       throw new IllegalTransition('race', `${this.current} with ${this.slots.length} of ${this.maxSlots} slots`, 'launch');
     }
+    const spare = this.alive() > 0;
     const slot = new RaceSlot((this.slots.length + 1) as 1 | 2, this.options);
     this.slots.push(slot);
-    promiseOf(() => this.platform.acquire(this.image, slot.acquireSignal)).then(
+    promiseOf(() => this.platform.acquire(this.image, slot.acquireSignal, { spare })).then(
       (lease) => this.guarded(() => this.leaseArrived(slot, lease)),
       (error: unknown) => this.guarded(() => this.leaseRefused(slot, error)),
     );
@@ -154,7 +159,6 @@ export class Race {
   }
 
   private leaseArrived(slot: RaceSlot, lease: Lease): void {
-    slot.leaseSettled();
     if (!this.state.is('racing') || !slot.is('launched')) {
       // The race was decided while this lease was on its way: it never ran anything, give it straight back.
       lease.release(true);
@@ -166,18 +170,8 @@ export class Race {
   }
 
   private leaseRefused(slot: RaceSlot, error: unknown): void {
-    slot.leaseSettled();
     if (!this.state.is('racing') || !slot.is('launched')) return;
-    const busy = slot.leaseTimedOut
-      ? new CoderingError(
-          'queue_full',
-          `no worker for ${this.image} became free within ${this.options.acquireTimeoutMs} ms`,
-          { image: this.image, waitedMs: this.options.acquireTimeoutMs },
-          { retryAfterSeconds: 1 },
-        )
-      : isCoderingError(error)
-        ? error
-        : undefined;
+    const busy = isCoderingError(error) ? error : undefined;
     if (busy === undefined) {
       this.fail(slot, describe(error));
       return;
@@ -185,9 +179,11 @@ export class Race {
     // The platform said no (busy, engine down): not a worker failure, and retrying would only add
     // load. If the other worker carries the race, let it; otherwise the client gets the error.
     slot.refused();
+    // the first refusal tells the story: a spare's "none free now" only follows it
+    this.refusal ??= busy;
     if (this.alive() > 0) return;
     this.finish();
-    this.reject(this.failures.length > 0 && busy.kind !== 'busy' ? new AttemptFailed(this.failures) : busy);
+    this.reject(this.failures.length > 0 && this.refusal.kind !== 'busy' ? new AttemptFailed(this.failures) : this.refusal);
   }
 
   private send(slot: RaceSlot): void {
@@ -236,6 +232,7 @@ export class Race {
       cancelledLosers: this.cancelledLosers,
       queueMs: slot.leaseWaitMs,
       workerMs,
+      coldStartMs: slot.coldStartMs,
     });
   }
 

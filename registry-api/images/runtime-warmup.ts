@@ -12,7 +12,7 @@ export type WarmState = 'pending' | 'warm' | `failed: ${string}`;
 export interface RuntimeWarmupOptions {
   images: RunImages;
   platform: Platform;
-  poolSize: number;
+  warmFloor: number;
   log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -33,7 +33,7 @@ export class RuntimeWarmup {
       try {
         const located = this.options.images.locate({ runtime: spec });
         const image = await this.options.images.ensure(located);
-        await this.options.platform.warm(image.reference, this.options.poolSize);
+        await this.options.platform.warm(image.reference, this.options.warmFloor);
         this.states.set(spec, 'warm');
         this.options.log.info({ runtime: spec, image: image.reference }, 'runtime warm');
       } catch (error) {

@@ -5,12 +5,12 @@
  */
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { PoolStats } from '../platform';
+import type { CapacityReport } from '../platform';
 
 export type RaceEvent = 'winner_first' | 'winner_second' | 'fallback' | 'retry' | 'cancelled_loser';
 
 export interface MetricsSources {
-  poolStats(): PoolStats[];
+  capacity(): CapacityReport;
   jobCounts(): Record<string, number>;
 }
 
@@ -60,13 +60,42 @@ export class ApiMetrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const pool of sources.poolStats()) {
+        for (const pool of sources.capacity().images) {
           for (const state of ['idle', 'busy', 'starting', 'waiting'] as const) {
             this.set({ image: pool.image, state }, pool[state]);
           }
         }
       },
     });
+    new Gauge({
+      name: 'codering_worker_slots',
+      help: 'The host-wide worker budget: slots it holds, and slots in use (alive, starting or being removed)',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const capacity = sources.capacity();
+        this.set({ state: 'total' }, capacity.slots);
+        this.set({ state: 'in_use' }, capacity.slotsInUse);
+      },
+    });
+    // counted by the platform since it started: monotonic, so exposed as counters
+    for (const [field, name, help] of [
+      ['coldStarts', 'codering_cold_starts_total', 'Workers started because a run found none free, by image'],
+      ['evictions', 'codering_evictions_total', 'Idle workers removed to give their slot to another image, by image'],
+      ['retiredUnclean', 'codering_workers_retired_unclean_total', 'Workers retired because they could not be proven clean after a run, by image'],
+    ] as const) {
+      new Counter({
+        name,
+        help,
+        labelNames: ['image'],
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const pool of sources.capacity().images) this.inc({ image: pool.image }, pool[field] ?? 0);
+        },
+      });
+    }
     new Gauge({
       name: 'codering_build_jobs',
       help: 'Image build jobs by state',

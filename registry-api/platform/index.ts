@@ -4,5 +4,5 @@
  * they import this contract, so re-exporting them would make a cycle.
  */
 export { WorkerFailure } from './platform';
-export type { Lease, Platform, PoolStats, ProxyResult, RunLimits, RunStatus, SourceFile, Worker, WorkerRequest } from './platform';
+export type { AcquireOptions, CapacityReport, Lease, Platform, PoolStats, ProxyResult, RunLimits, RunStatus, SourceFile, Worker, WorkerRequest } from './platform';
 export { BoundedWaitQueue, type BoundedWaitQueueOptions } from './bounded-wait-queue';

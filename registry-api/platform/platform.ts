@@ -46,6 +46,11 @@ export interface Worker {
 export interface Lease {
   worker: Worker;
   /**
+   * How long the worker took to start when it was started for this wait (a cold start: the image had
+   * no free warm worker), or null for a warm worker.
+   */
+  coldStartMs: number | null;
+  /**
    * Gives the worker back. `healthy: false` (it failed, or could not be cancelled) makes the platform
    * destroy it and start a replacement in the background.
    */
@@ -58,21 +63,57 @@ export interface PoolStats {
   busy: number;
   starting: number;
   waiting: number;
+  /** Workers the platform aims to keep for this image now (its floor, or more while in demand). */
+  target?: number;
+  /** Workers kept even when the image is not used (the default runtimes'). */
+  floor?: number;
+  /** Workers started because a run found none free (local platform). */
+  coldStarts?: number;
+  /** Idle workers removed to give their slot to another image (local platform). */
+  evictions?: number;
   /** Workers retired because they could not be proven clean after a run (local platform). */
   retiredUnclean?: number;
+}
+
+/** The whole budget, for `GET /v1/capacity` and the metrics. */
+export interface CapacityReport {
+  platform: 'local' | 'nuclio';
+  /** Workers the host can hold at once, every image together (the smallest of the limits below). */
+  slots: number;
+  /** Workers alive, starting or being removed: what counts against `slots`. */
+  slotsInUse: number;
+  /** What bounds `slots`: the configured maximum, the memory budget, the sandbox uids. */
+  limits: { maxWorkers: number; memoryBytes: number | null; workerMemoryBytes: number | null; sandboxUids: number | null };
+  /** Runs waiting for a worker, every image together, and how many may. */
+  waiting: number;
+  queueMax: number;
+  images: PoolStats[];
+}
+
+/** Options of one lease request. */
+export interface AcquireOptions {
+  /**
+   * A spare: the second worker of a race. Taken only from what is free now (an idle worker, or a free
+   * slot of an image already warm): it never waits in the queue ahead of anyone, never evicts, and is
+   * refused at once otherwise — so a race is never cold against cold, and never takes a slot a run needs.
+   */
+  spare?: boolean;
 }
 
 export interface Platform {
   readonly name: 'local' | 'nuclio';
   /**
-   * Leases a warm worker for `image`. Waits (bounded by the platform's queue) when all are busy;
-   * rejects with the error catalogue's `busy` error past the queue's bound, never hangs.
+   * Leases a worker for `image`: a warm one, or one started now. Waits when none is free; the
+   * platform owns that wait and its limit, and rejects with the error catalogue's `busy` errors
+   * (`queue_full` 429 when every slot is busy running programs, `not_ready` 503 when workers can't be
+   * started), never hangs. Aborting `signal` withdraws the request.
    */
-  acquire(image: string, signal?: AbortSignal): Promise<Lease>;
-  /** Starts (or keeps) `size` warm workers for `image`. */
-  warm(image: string, size: number): Promise<void>;
-  /** True when the engine answers and every warmed pool has at least one idle or busy worker. */
+  acquire(image: string, signal?: AbortSignal, options?: AcquireOptions): Promise<Lease>;
+  /** Keeps at least `floor` warm workers for `image` (the default runtimes'); rejects if it can't run. */
+  warm(image: string, floor: number): Promise<void>;
+  /** True when runs can be served: the engine (or the cluster) answers. */
   ready(): Promise<boolean>;
   stats(): PoolStats[];
+  capacity(): CapacityReport;
   close(): Promise<void>;
 }

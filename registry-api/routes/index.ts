@@ -1,3 +1,4 @@
+export { capacityRoutes } from './capacity-routes';
 export { healthRoutes } from './health-routes';
 export { imageRoutes } from './image-routes';
 export { runRoutes } from './run-routes';

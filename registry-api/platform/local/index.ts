@@ -5,8 +5,8 @@ export type { LocalPlatformSettings } from './local-platform-settings';
 // The engine the platform needs is the Docker client's container part (factory/engine).
 export type { ContainerEngine, ManagedContainer, WorkerStreams } from '../../../factory/engine';
 export { LocalWorker } from './local-worker';
-export { WarmPool } from './warm-pool';
-export { WorkerBudget } from './worker-budget';
+export { CapacityBudget, CapacityScheduler, ImageDemand } from './scheduler';
+export type { CapacityLimits, SchedulableWorker, SchedulerEvent, SchedulerOptions } from './scheduler';
 export { SandboxUids, FIRST_SANDBOX_UID, SANDBOX_UID_COUNT } from './sandbox-uids';
 export { reapOrphanWorkers } from './orphan-reaper';
 export {

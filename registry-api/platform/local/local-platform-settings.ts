@@ -1,30 +1,30 @@
 /**
- * What the local platform is told by its caller: the pool's sizes and deadlines, all taken from the
- * one configuration. The platform has no defaults of its own, so it can never disagree with the
- * documented ones; LOCAL_PLATFORM_DEFAULTS is those, for callers that build a platform directly.
+ * What the local platform is told by its caller: its budget, warm targets and deadlines, all taken
+ * from the one configuration. The platform has no defaults of its own, so it can never disagree with
+ * the documented ones; LOCAL_PLATFORM_DEFAULTS is those, for callers that build a platform directly.
  */
 import { DEFAULT_CONFIG, type CoderingConfig } from '../../../config';
 
-export interface LocalPlatformSettings {
-  /** Warm workers per image when none is asked for explicitly. */
-  poolSize: number;
-  /** All worker containers of this process, every image together. */
-  maxWorkers: number;
-  /** Runs that may wait for a worker, per image. */
-  queueMax: number;
-  acquireTimeoutMs: number;
+/** The budget and warm targets are the configuration's own fields (documented there). */
+type BudgetSettings = 'warmFloor' | 'maxWorkers' | 'workersMemoryBytes' | 'workersPerImageMax' | 'idleTtlMs' | 'demandWindowMs' | 'queueMax' | 'acquireTimeoutMs';
+
+export type LocalPlatformSettings = Pick<CoderingConfig, BudgetSettings> & {
   /** Extra time a worker gets past a run's limits before it is declared dead. */
   graceMs: number;
   /** How long a cancelled run may take to answer `cancelled`. */
   cancelGraceMs: number;
   /** The proxy's budget to clean and prove a worker fresh after each run (see LocalWorker). */
   cleanBudgetMs: number;
-}
+};
 
 export function localPlatformSettings(config: Readonly<CoderingConfig>): LocalPlatformSettings {
   return {
-    poolSize: config.poolSize,
-    maxWorkers: config.poolMaxTotal,
+    warmFloor: config.warmFloor,
+    maxWorkers: config.maxWorkers,
+    workersMemoryBytes: config.workersMemoryBytes,
+    workersPerImageMax: config.workersPerImageMax,
+    idleTtlMs: config.idleTtlMs,
+    demandWindowMs: config.demandWindowMs,
     queueMax: config.queueMax,
     acquireTimeoutMs: config.acquireTimeoutMs,
     // The platform must declare a silent worker dead before the executor stops waiting for it, so that

@@ -2,13 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_CONFIG } from '../../../config';
 import { CoderingError } from '../../../errors';
 import { createDockerClient, type ContainerEngine } from '../../../factory/engine';
-import type { Lease, Platform, PoolStats } from '..';
+import type { AcquireOptions, CapacityReport, Lease, Platform, PoolStats } from '..';
 import { LOCAL_PLATFORM_DEFAULTS, type LocalPlatformSettings } from './local-platform-settings';
 import { LocalWorker } from './local-worker';
 import { reapOrphanWorkers } from './orphan-reaper';
 import { SANDBOX_UID_COUNT, SandboxUids } from './sandbox-uids';
-import { WarmPool } from './warm-pool';
-import { WorkerBudget } from './worker-budget';
+import { CapacityBudget, CapacityScheduler } from './scheduler';
 import {
   DEFAULT_HARDENING,
   IMAGE_LABEL,
@@ -33,29 +32,57 @@ export interface LocalPlatformOptions extends LocalPlatformSettings {
 
 const silent: PlatformLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
+/** How often warm targets are applied (scale down, prewarm). */
+const TICK_MS = 1000;
+
 /**
  * The embedded default platform: warm, hardened worker containers on the local Docker engine, the
- * way Nuclio's local platform runs functions as containers on the local daemon.
+ * way Nuclio's local platform runs functions as containers on the local daemon. Which image gets a
+ * worker, and when, is the scheduler's business (scheduler/capacity-scheduler.ts); this class starts
+ * and removes the containers it asks for.
  */
 export class LocalPlatform implements Platform {
   readonly name = 'local' as const;
   readonly instanceId = randomBytes(6).toString('hex');
   private readonly engine: ContainerEngine;
   private readonly hardening: WorkerHardening;
-  private readonly budget: WorkerBudget;
-  private readonly pools = new Map<string, WarmPool>();
+  private readonly budget: CapacityBudget;
+  private readonly scheduler: CapacityScheduler<LocalWorker>;
   private readonly logger: PlatformLogger;
   private readonly uids = new SandboxUids();
   private readonly cleanBudgetMs: number;
-  private closed = false;
 
   constructor(private readonly options: LocalPlatformOptions) {
     this.engine = options.engine;
     this.hardening = { ...DEFAULT_HARDENING, ...options.hardening };
-    // every live worker needs a sandbox uid of its own
-    this.budget = new WorkerBudget(Math.min(options.maxWorkers, SANDBOX_UID_COUNT));
+    this.budget = new CapacityBudget({
+      maxWorkers: options.maxWorkers,
+      memoryBytes: options.workersMemoryBytes,
+      workerMemoryBytes: this.hardening.memoryBytes,
+      // every live worker needs a sandbox uid of its own
+      sandboxUids: SANDBOX_UID_COUNT,
+    });
     this.logger = options.logger ?? silent;
     this.cleanBudgetMs = options.cleanBudgetMs;
+    this.scheduler = new CapacityScheduler<LocalWorker>({
+      budget: this.budget,
+      queueMax: options.queueMax,
+      waitTimeoutMs: options.acquireTimeoutMs,
+      perImageMax: options.workersPerImageMax,
+      idleTtlMs: options.idleTtlMs,
+      demandWindowMs: options.demandWindowMs,
+      tickMs: TICK_MS,
+      spawn: (image) => this.spawn(image),
+      destroy: async (worker) => {
+        try {
+          await this.engine.destroy(worker.id);
+        } finally {
+          this.uids.give(worker.sandboxUid);
+        }
+      },
+      onError: (message, error, image) => this.logger.warn({ err: error, image }, message),
+      onEvent: (event) => this.logger.info(event, event.kind.replace('_', ' ')),
+    });
   }
 
   /** Removes the workers a dead process of ours left behind; call once at start-up. */
@@ -65,58 +92,45 @@ export class LocalPlatform implements Platform {
     if (reaped > 0) this.logger.info({ reaped }, 'removed orphan workers of a previous process');
   }
 
-  acquire(image: string, signal?: AbortSignal): Promise<Lease> {
-    return this.pool(image).acquire(signal);
+  acquire(image: string, signal?: AbortSignal, options?: AcquireOptions): Promise<Lease> {
+    return this.scheduler.acquire(image, signal, options);
   }
 
-  async warm(image: string, size: number): Promise<void> {
+  async warm(image: string, floor: number = this.options.warmFloor): Promise<void> {
     if (!(await this.engine.imageExists(image))) {
       throw new CoderingError('not_ready', `the image ${image} is not on the engine: build it first`, { image });
     }
-    this.pool(image, size).resize(size);
+    this.scheduler.keepWarm(image, floor);
   }
 
+  /** Runs can be served when the engine answers: an image with no warm worker is a cold start away. */
   async ready(): Promise<boolean> {
     try {
       await this.engine.ping();
+      return true;
     } catch {
       return false;
     }
-    return [...this.pools.values()].every((pool) => pool.live > 0);
   }
 
   stats(): PoolStats[] {
-    return [...this.pools.values()].map((pool) => pool.stats());
+    return this.scheduler.stats();
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+  capacity(): CapacityReport {
+    return {
+      platform: 'local',
+      slots: this.budget.slots,
+      slotsInUse: this.budget.inUse,
+      limits: { ...this.budget.limits },
+      waiting: this.scheduler.waiting,
+      queueMax: this.options.queueMax,
+      images: this.stats(),
+    };
   }
 
-  private pool(image: string, size?: number): WarmPool {
-    if (this.closed) throw new CoderingError('not_ready', 'the platform is shutting down');
-    let pool = this.pools.get(image);
-    if (!pool) {
-      pool = new WarmPool({
-        image,
-        size: size ?? this.options.poolSize,
-        queueMax: this.options.queueMax,
-        acquireTimeoutMs: this.options.acquireTimeoutMs,
-        budget: this.budget,
-        spawn: () => this.spawn(image),
-        destroy: async (worker) => {
-          try {
-            await this.engine.destroy(worker.id);
-          } finally {
-            this.uids.give(worker.sandboxUid);
-          }
-        },
-        onError: (message, error) => this.logger.warn({ err: error, image }, message),
-      });
-      this.pools.set(image, pool);
-    }
-    return pool;
+  close(): Promise<void> {
+    return this.scheduler.close();
   }
 
   private async spawn(image: string): Promise<LocalWorker> {

@@ -1,6 +1,6 @@
 /**
  * What the Nuclio platform needs to know, and how it is read from the API's validated configuration
- * (`CODERING_NUCLIO_*`, `CODERING_POOL_SIZE`, …).
+ * (`CODERING_NUCLIO_*`, `CODERING_WARM_FLOOR`, …).
  */
 
 import { DEFAULT_FUNCTION_PREFIX, functionNameForImage } from '../../../factory/nuclio';
@@ -61,7 +61,7 @@ export function nuclioPlatformOptionsFromConfig(config: CoderingConfig): NuclioP
     invokeVia: 'dashboard',
     dashboardUrl: config.nuclio.dashboardUrl,
     functionPrefix: config.nuclio.functionPrefix,
-    defaultSlots: config.poolSize,
+    defaultSlots: config.warmFloor,
     queueMax: config.queueMax,
     acquireTimeoutMs: config.acquireTimeoutMs,
     runMarginMs: config.runMarginMs,

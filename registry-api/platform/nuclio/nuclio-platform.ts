@@ -6,7 +6,7 @@
  */
 
 import { CoderingError } from '../../../errors';
-import type { Lease, Platform, PoolStats } from '..';
+import type { AcquireOptions, CapacityReport, Lease, Platform, PoolStats } from '..';
 import { dashboardEndpoint, serviceEndpoint, type FunctionEndpoint, type FunctionTarget } from './function-endpoint';
 import { FunctionSlots } from './function-slots';
 import {
@@ -49,8 +49,12 @@ export class NuclioPlatform implements Platform {
     return { name: this.options.functionName(image), namespace: this.options.namespace };
   }
 
-  async acquire(image: string, signal?: AbortSignal): Promise<Lease> {
+  async acquire(image: string, signal?: AbortSignal, options: AcquireOptions = {}): Promise<Lease> {
     const pool = this.pool(image);
+    if (options.spare === true && pool.slots.idle === 0) {
+      // a race's second call only goes to a replica free now: never queued ahead of a run
+      throw new CoderingError('queue_full', `no spare slot of function ${pool.target.name} is free now`, { image, spare: true }, { retryAfterSeconds: 1 });
+    }
     const slot = await pool.slots.acquire(signal);
     const worker = new NuclioWorker({
       id: `${pool.target.name}/${slot}`,
@@ -65,6 +69,8 @@ export class NuclioPlatform implements Platform {
     let released = false;
     return {
       worker,
+      // replicas are kept warm by Kubernetes (minReplicas): no start is ours to time
+      coldStartMs: null,
       // Nothing to destroy on a failure: a replica that keeps failing is Kubernetes' to restart (the
       // processor's liveness probe). The slot is only held while a cancelled run may still occupy it.
       release: () => {
@@ -114,6 +120,20 @@ export class NuclioPlatform implements Platform {
       starting: 0,
       waiting: pool.slots.waiting,
     }));
+  }
+
+  capacity(): CapacityReport {
+    const images = this.stats();
+    const slots = images.reduce((sum, pool) => sum + pool.idle + pool.busy, 0);
+    return {
+      platform: 'nuclio',
+      slots,
+      slotsInUse: images.reduce((sum, pool) => sum + pool.busy, 0),
+      limits: { maxWorkers: slots, memoryBytes: null, workerMemoryBytes: null, sandboxUids: null },
+      waiting: images.reduce((sum, pool) => sum + pool.waiting, 0),
+      queueMax: this.options.queueMax,
+      images,
+    };
   }
 
   async close(): Promise<void> {

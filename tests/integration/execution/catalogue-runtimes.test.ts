@@ -110,7 +110,7 @@ beforeAll(async () => {
   const started = Date.now();
   // One warm worker per runtime (the 2-core machine runs them all); runs are `single`, so one each
   // is enough, plus room for a worker that is replaced after a memory bomb.
-  api = await startLiveApi({ runtimes: runtimes.map(latest), poolSize: 1, maxWorkers: runtimes.length + 4 });
+  api = await startLiveApi({ runtimes: runtimes.map(latest), warmFloor: 1, maxWorkers: runtimes.length + 4 });
   timings.push(`start-up (builds + warm pools): ${Math.round((Date.now() - started) / 1000)} s`);
 });
 

@@ -11,7 +11,7 @@ jest.setTimeout(10 * 60_000);
 let api: LiveApi;
 
 beforeAll(async () => {
-  api = await startLiveApi({ runtimes: ['python@latest', 'node@latest'], poolSize: 1 });
+  api = await startLiveApi({ runtimes: ['python@latest', 'node@latest'], warmFloor: 1 });
 });
 
 afterAll(async () => {

@@ -13,7 +13,7 @@ const docker = new Docker();
 let api: LiveApi;
 
 beforeAll(async () => {
-  api = await startLiveApi({ runtimes: [RUNTIME], poolSize: 2, maxWorkers: 4 });
+  api = await startLiveApi({ runtimes: [RUNTIME], warmFloor: 2, maxWorkers: 4 });
 });
 
 afterAll(async () => {

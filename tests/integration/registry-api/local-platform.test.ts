@@ -33,9 +33,9 @@ describe('registry API on the local platform', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'codering-api-local-'));
-    const config = loadConfig({}, { logLevel: 'silent', dataDir, poolSize: 2, buildWaitMs: 14 * 60_000 });
+    const config = loadConfig({}, { logLevel: 'silent', dataDir, warmFloor: 2, buildWaitMs: 14 * 60_000 });
     const catalogue = loadCatalogue();
-    const local = createLocalPlatform({ poolSize: 2, maxWorkers: 4, queueMax: 8, acquireTimeoutMs: 60_000 });
+    const local = createLocalPlatform({ warmFloor: 2, maxWorkers: 4, queueMax: 8, acquireTimeoutMs: 60_000 });
     await local.start();
     platform = local;
     store = JobStore.inDataDir(dataDir);

@@ -37,7 +37,7 @@ test('errors on the wire: malformed JSON, wrong media type, unknown route, 429 w
   const media = await fetch(`${base}/v1/run`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'print(1)' });
   expect(media.status).toBe(415);
   expect((await fetch(`${base}/nope`)).status).toBe(404);
-  t.platform.capacity = 0;
+  t.platform.leasesAtOnce = 0;
   t.platform.queueMax = 0;
   const busy = await post('/v1/run', hello);
   expect(busy.status).toBe(429);

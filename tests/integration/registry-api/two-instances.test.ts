@@ -45,7 +45,7 @@ beforeAll(async () => {
   image = await runtimeImage('python@3.11');
   // the other process first: it takes the lowest uids, the ones a per-process allocator gives us too
   other = await startOtherProcess();
-  platform = createLocalPlatform({ poolSize: WORKERS, maxWorkers: WORKERS });
+  platform = createLocalPlatform({ warmFloor: WORKERS, maxWorkers: WORKERS });
   await platform.start();
   await platform.warm(image, WORKERS);
   while (platform.stats().reduce((sum, pool) => sum + pool.idle, 0) < WORKERS) await new Promise((resolve) => setTimeout(resolve, 50));

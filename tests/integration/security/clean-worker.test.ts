@@ -135,7 +135,7 @@ beforeAll(async () => {
   const names = Object.keys(RUNTIMES) as RuntimeName[];
   for (const name of names) images.set(name, await runtimeImage(RUNTIMES[name].spec));
   // one worker per runtime (the budget allows no second): every run of a runtime lands on it
-  platform = createLocalPlatform({ poolSize: 1, maxWorkers: names.length, cleanBudgetMs: 5_000 });
+  platform = createLocalPlatform({ warmFloor: 1, maxWorkers: names.length, cleanBudgetMs: 5_000 });
   await platform.start();
   for (const name of names) await platform.warm(images.get(name) as string, 1);
   for (const name of names) {
@@ -238,7 +238,7 @@ describe('a worker that cannot be proven clean in its budget', () => {
     attackRetirements = retiredSoFar();
     await platform.close();
     // 100 ms is far too short to remove what many-entries.py makes: the proof must fail
-    const tight = createLocalPlatform({ poolSize: 1, maxWorkers: 1, cleanBudgetMs: 100 });
+    const tight = createLocalPlatform({ warmFloor: 1, maxWorkers: 1, cleanBudgetMs: 100 });
     await tight.start();
     try {
       const image = images.get('python') as string;
@@ -265,7 +265,7 @@ describe('a worker that cannot be proven clean in its budget', () => {
 
 describe('colliding paths through the API', () => {
   it('answer 400 conflicting_file_paths before any worker is used', async () => {
-    const api = await startLiveApi({ runtimes: ['python@3.11'], poolSize: 1, config: { raceMode: 'single' } });
+    const api = await startLiveApi({ runtimes: ['python@3.11'], warmFloor: 1, config: { raceMode: 'single' } });
     try {
       const refused = await api.run({ runtime: 'python@3.11', files: [{ name: 'main.py', content: 'print(1)' }, { name: 'main.py/x', content: '' }] });
       expect(refused.status).toBe(400);

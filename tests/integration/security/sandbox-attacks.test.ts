@@ -26,7 +26,7 @@ let image: string;
 beforeAll(async () => {
   image = await runtimeImage('python@3.11');
   // one worker only: every attack and every check after it land in the same container
-  platform = createLocalPlatform({ poolSize: 1, maxWorkers: 1, hardening: { memoryBytes: 256 * 1024 * 1024, pidsLimit: 64 } });
+  platform = createLocalPlatform({ warmFloor: 1, maxWorkers: 1, hardening: { memoryBytes: 256 * 1024 * 1024, pidsLimit: 64 } });
   await platform.start();
   await platform.warm(image, 1);
 });

@@ -34,14 +34,14 @@ export interface RunBody {
   error?: { code: string; message: string };
 }
 
-export async function startLiveApi(options: { runtimes: string[]; poolSize?: number; maxWorkers?: number; config?: Partial<CoderingConfig> }): Promise<LiveApi> {
+export async function startLiveApi(options: { runtimes: string[]; warmFloor?: number; maxWorkers?: number; config?: Partial<CoderingConfig> }): Promise<LiveApi> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'codering-live-api-'));
-  const poolSize = options.poolSize ?? 2;
-  const config = loadConfig({}, { logLevel: 'silent', dataDir, poolSize, buildWaitMs: 20 * 60_000, ...options.config });
+  const warmFloor = options.warmFloor ?? 2;
+  const config = loadConfig({}, { logLevel: 'silent', dataDir, warmFloor, buildWaitMs: 20 * 60_000, ...options.config });
   const catalogue = loadCatalogue();
   const platform = createLocalPlatform({
-    poolSize,
-    maxWorkers: options.maxWorkers ?? poolSize * options.runtimes.length + 2,
+    warmFloor,
+    maxWorkers: options.maxWorkers ?? warmFloor * options.runtimes.length + 2,
     queueMax: 16,
     acquireTimeoutMs: 60_000,
   });

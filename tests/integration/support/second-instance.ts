@@ -8,7 +8,7 @@ import { createLocalPlatform } from '../../../registry-api/platform/local';
 
 async function main(): Promise<void> {
   const [image, count] = [process.argv[2] as string, Number(process.argv[3])];
-  const platform = createLocalPlatform({ poolSize: count, maxWorkers: count });
+  const platform = createLocalPlatform({ warmFloor: count, maxWorkers: count });
   await platform.start();
   await platform.warm(image, count);
   while (platform.stats().reduce((sum, pool) => sum + pool.idle, 0) < count) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -44,8 +44,8 @@ describe('the table of CODERING_* variables', () => {
     expect(Object.isFrozen(loaded.bench)).toBe(true);
   });
 
-  test('the documented defaults: one pool size, one acquire wait, one cancel grace, one engine deadline', () => {
-    expect(DEFAULT_CONFIG.poolSize).toBe(3);
+  test('the documented defaults: one warm floor, one acquire wait, one cancel grace, one engine deadline', () => {
+    expect(DEFAULT_CONFIG.warmFloor).toBe(2);
     expect(DEFAULT_CONFIG.acquireTimeoutMs).toBe(15_000);
     expect(DEFAULT_CONFIG.cancelGraceMs).toBe(2000);
     expect(DEFAULT_CONFIG.factory.engineTimeoutMs).toBe(30_000);
@@ -53,8 +53,12 @@ describe('the table of CODERING_* variables', () => {
     expect(DEFAULT_CONFIG.bench.quick).toBe(false);
     // The local platform has no defaults of its own: they are these.
     expect(LOCAL_PLATFORM_DEFAULTS).toEqual({
-      poolSize: 3,
-      maxWorkers: DEFAULT_CONFIG.poolMaxTotal,
+      warmFloor: 2,
+      maxWorkers: DEFAULT_CONFIG.maxWorkers,
+      workersMemoryBytes: DEFAULT_CONFIG.workersMemoryBytes,
+      workersPerImageMax: DEFAULT_CONFIG.workersPerImageMax,
+      idleTtlMs: DEFAULT_CONFIG.idleTtlMs,
+      demandWindowMs: DEFAULT_CONFIG.demandWindowMs,
       queueMax: DEFAULT_CONFIG.queueMax,
       acquireTimeoutMs: 15_000,
       graceMs: DEFAULT_CONFIG.runMarginMs - 1000,
@@ -70,12 +74,12 @@ describe('loadConfig, one loader for every part', () => {
       CODERING_ENGINE_TIMEOUT_MS: '5000',
       CODERING_REGISTRY: 'registry.example.org:443',
       CODERING_BENCH_QUICK: '1',
-      CODERING_POOL_SIZE: '2',
+      CODERING_WARM_FLOOR: '3',
     });
     expect(config.factory.engineTimeoutMs).toBe(5000);
     expect(config.factory.registry).toBe('registry.example.org:443');
     expect(config.bench.quick).toBe(true);
-    expect(config.poolSize).toBe(2);
+    expect(config.warmFloor).toBe(3);
   });
 
   test('an unknown CODERING_* variable (a typo) stops start-up, naming it', () => {

@@ -40,8 +40,8 @@ const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve,
 describe('sandbox uids are unique on the host, not only in one process', () => {
   it('a second platform on the same engine skips the uids the first one holds', async () => {
     const shared = new SharedEngine();
-    const first = createLocalPlatform({ engine: shared.engineFor('first'), poolSize: 3, maxWorkers: 8 });
-    const second = createLocalPlatform({ engine: shared.engineFor('second'), poolSize: 3, maxWorkers: 8 });
+    const first = createLocalPlatform({ engine: shared.engineFor('first'), warmFloor: 3, maxWorkers: 8 });
+    const second = createLocalPlatform({ engine: shared.engineFor('second'), warmFloor: 3, maxWorkers: 8 });
     await first.warm('img', 3);
     await settle();
     await second.warm('img', 3);
@@ -54,16 +54,16 @@ describe('sandbox uids are unique on the host, not only in one process', () => {
 
   it('a uid another process gives up can be claimed again later', async () => {
     const shared = new SharedEngine();
-    const first = createLocalPlatform({ engine: shared.engineFor('first'), poolSize: 1, maxWorkers: 8 });
+    const first = createLocalPlatform({ engine: shared.engineFor('first'), warmFloor: 1, maxWorkers: 8 });
     await first.warm('img', 1);
     await settle();
-    const second = createLocalPlatform({ engine: shared.engineFor('second'), poolSize: 1, maxWorkers: 1 });
+    const second = createLocalPlatform({ engine: shared.engineFor('second'), warmFloor: 1, maxWorkers: 1 });
     await second.warm('img', 1);
     await settle();
     expect(shared.uidsOf('second')).toEqual([60001]);
     await first.close();
     await second.close();
-    const third = createLocalPlatform({ engine: shared.engineFor('third'), poolSize: 1, maxWorkers: 1 });
+    const third = createLocalPlatform({ engine: shared.engineFor('third'), warmFloor: 1, maxWorkers: 1 });
     await third.warm('img', 1);
     await settle();
     expect(shared.uidsOf('third')).toEqual([60000]);

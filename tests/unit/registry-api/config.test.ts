@@ -6,7 +6,7 @@ describe('loadConfig', () => {
     expect(config.port).toBe(8080);
     expect(config.host).toBe('127.0.0.1');
     expect(config.platform).toBe('local');
-    expect(config.poolSize).toBe(3);
+    expect(config.warmFloor).toBe(2);
     expect(config.pairMaxInFlight).toBeGreaterThanOrEqual(1);
     expect(config.raceMode).toBe('pair');
     expect(config.defaultRuntimes).toEqual(['python@latest', 'node@latest', 'php@latest']);
@@ -24,7 +24,7 @@ describe('loadConfig', () => {
       CODERING_PORT: '9090',
       CODERING_PLATFORM: 'nuclio',
       CODERING_DEFAULT_RUNTIMES: 'python@3.11, node@20 ,',
-      CODERING_POOL_SIZE: '3',
+      CODERING_WARM_FLOOR: '3',
       CODERING_RACE_MODE: 'hedged',
       CODERING_MAX_WALL_MS: '30000',
       CODERING_DEFAULT_WALL_MS: '2000',
@@ -34,7 +34,7 @@ describe('loadConfig', () => {
     expect(config.port).toBe(9090);
     expect(config.platform).toBe('nuclio');
     expect(config.defaultRuntimes).toEqual(['python@3.11', 'node@20']);
-    expect(config.poolSize).toBe(3);
+    expect(config.warmFloor).toBe(3);
     expect(config.raceMode).toBe('hedged');
     expect(config.maxLimits.wallMs).toBe(30000);
     expect(config.defaultLimits.wallMs).toBe(2000);
@@ -46,7 +46,7 @@ describe('loadConfig', () => {
     ['CODERING_PORT', '70000', /CODERING_PORT \(\/port\) must be <= 65535/],
     ['CODERING_PLATFORM', 'k8s', /CODERING_PLATFORM \(\/platform\) must be equal to one of the allowed values/],
     ['CODERING_RACE_MODE', 'triple', /CODERING_RACE_MODE/],
-    ['CODERING_POOL_SIZE', '0', /CODERING_POOL_SIZE \(\/poolSize\) must be >= 1/],
+    ['CODERING_WARM_FLOOR', '0', /CODERING_WARM_FLOOR \(\/warmFloor\) must be >= 1/],
     ['CODERING_MAX_MEMORY_BYTES', '-5', /CODERING_MAX_MEMORY_BYTES/],
     ['CODERING_NUCLIO_DASHBOARD_URL', 'ftp://x', /CODERING_NUCLIO_DASHBOARD_URL/],
   ])('a bad %s=%s stops start-up, naming the variable', (name, value, message) => {

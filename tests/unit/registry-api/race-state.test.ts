@@ -23,7 +23,7 @@ const limits: RunLimits = {
   wallMs: 1000, cpuMs: 1000, compileWallMs: 1000, memoryBytes: 1 << 26, outputBytes: 1024, processes: 8, fileBytes: 1024,
 };
 const request: WorkerRequest = { requestId: 'r1', files: [{ name: 'main.py', content: '' }], main: 'main.py', stdin: '', args: [], limits };
-const timing: SlotTiming = { acquireTimeoutMs: 5000, runTimeoutMs: 5000, cancelGraceMs: 5000 };
+const timing: SlotTiming = { runTimeoutMs: 5000, cancelGraceMs: 5000 };
 
 describe('a slot', () => {
   const slots: RaceSlot[] = [];
@@ -132,14 +132,14 @@ describe('a slot', () => {
     const refused = slot();
     refused.refused();
     expect([refused.current, refused.acquireSignal.aborted]).toEqual(['refused', false]);
-    expect(() => refused.leased({ worker: {} as never, release: () => undefined }, 0, () => undefined)).toThrow(IllegalTransition);
+    expect(() => refused.leased({ worker: {} as never, coldStartMs: null, release: () => undefined }, 0, () => undefined)).toThrow(IllegalTransition);
   });
 
-  test('the lease deadline aborts the request and says so', async () => {
-    const s = slot({ acquireTimeoutMs: 10 });
-    await waitUntil(() => s.acquireSignal.aborted);
-    expect(s.leaseTimedOut).toBe(true);
-    expect(s.current).toBe('launched'); // the race decides what a refusal means
+  test('a slot has no lease deadline of its own: the platform owns that wait', async () => {
+    const s = slot({ runTimeoutMs: 10, cancelGraceMs: 10 });
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect([s.current, s.acquireSignal.aborted]).toEqual(['launched', false]);
+    s.dropped();
   });
 });
 
@@ -211,7 +211,7 @@ describe('the race', () => {
 
   test('launched → dropped: the second lease request is withdrawn once the first answers', async () => {
     const platform = new FakePlatform().script({ delayMs: 10 });
-    platform.capacity = 1;
+    platform.acquireDelays = [0, 200];
     const { race: r } = race(platform, 'pair');
     const result = r.run();
     await waitUntil(() => r.slotStates()[0] === 'leased');
@@ -222,9 +222,25 @@ describe('the race', () => {
     expect(platform.leases).toHaveLength(1);
   });
 
+  test('the second slot of a pair asks for a spare; refused, it leaves the race to the first', async () => {
+    const platform = new FakePlatform().script({ delayMs: 10 });
+    platform.leasesAtOnce = 1;
+    const { race: r } = race(platform, 'pair');
+    await expect(r.run()).resolves.toMatchObject({ workers: 1, winner: 1 });
+    expect(platform.spareRequests).toEqual([false, true]);
+    expect(r.slotStates()).toEqual(['answered', 'refused']);
+  });
+
+  test('a slot launched after the other failed is no spare: it is the race', async () => {
+    const platform = new FakePlatform().script({ fail: 'died' }, { delayMs: 5 });
+    const { race: r } = race(platform, 'hedged', { hedgeDelayMs: 5000 });
+    await expect(r.run()).resolves.toMatchObject({ winner: 2, fallback: true });
+    expect(platform.spareRequests).toEqual([false, false]);
+  });
+
   test('launched → refused: the platform says no, and with no slot left the client gets its error', async () => {
     const platform = new FakePlatform();
-    platform.capacity = 0;
+    platform.leasesAtOnce = 0;
     platform.queueMax = 0;
     const { race: r } = race(platform, 'single');
     const error = await r.run().catch((caught: unknown) => caught);
@@ -233,10 +249,11 @@ describe('the race', () => {
     expect([r.current, r.slotStates()]).toEqual(['finished', ['refused']]);
   });
 
-  test('a lease that never comes is refused as queue_full at the acquire deadline', async () => {
+  test("a lease that never comes ends with the platform's answer at the platform's deadline", async () => {
     const platform = new FakePlatform();
-    platform.capacity = 0;
-    const { race: r } = race(platform, 'single', { acquireTimeoutMs: 20 });
+    platform.leasesAtOnce = 0;
+    platform.acquireTimeoutMs = 20;
+    const { race: r } = race(platform, 'single');
     const error = await r.run().catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'queue_full', details: { waitedMs: 20 } });
     expect(r.slotStates()).toEqual(['refused']);

@@ -107,17 +107,24 @@ describe('pair mode', () => {
     expect(forged.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  test('the first use of an image warms its pool', async () => {
+  test('a run leases its image directly: no floor is set for an image a run uses (it may scale to zero)', async () => {
     await run();
-    await run();
-    expect(t.platform.warmed).toEqual(['127.0.0.1:5000/codering/python:3.13.5']);
+    expect(t.platform.warmed).toEqual([]);
+  });
+
+  test('a cold start is in the timings: whether the winner was started for the run, and how long it took', async () => {
+    const { body: warm } = await run();
+    expect(warm.timings).toMatchObject({ coldStart: false, coldStartMs: 0 });
+    t.platform.coldStartMs = 420;
+    const { body: cold } = await run();
+    expect(cold.timings).toMatchObject({ coldStart: true, coldStartMs: 420 });
   });
 });
 
 describe('pair mode with one free worker', () => {
-  test('starts on the first lease and drops the second request once answered', async () => {
+  test('starts on the first lease; the second asks for a spare, and none is free', async () => {
     const platform = new FakePlatform();
-    platform.capacity = 1;
+    platform.leasesAtOnce = 1;
     t = await makeTestApp({ platform });
     platform.script({ delayMs: 10 });
     const { body } = await run();
@@ -125,6 +132,7 @@ describe('pair mode with one free worker', () => {
     await waitUntil(allReleased);
     expect(platform.stats()[0]?.waiting).toBe(0);
     expect(platform.leases).toHaveLength(1);
+    expect(platform.spareRequests).toEqual([false, true]);
   });
 
   test('a late second lease joins the race and can win', async () => {
@@ -189,7 +197,7 @@ describe('hedged and single modes', () => {
 describe('bounded waits and backpressure', () => {
   test('queue full: 429 with Retry-After, nothing retried', async () => {
     const platform = new FakePlatform();
-    platform.capacity = 0;
+    platform.leasesAtOnce = 0;
     platform.queueMax = 0;
     t = await makeTestApp({ platform });
     const { status, headers, body } = await run();
@@ -200,8 +208,9 @@ describe('bounded waits and backpressure', () => {
 
   test('no lease within the acquire timeout: 429 queue_full, the lease request dropped', async () => {
     const platform = new FakePlatform();
-    platform.capacity = 0;
-    t = await makeTestApp({ platform, overrides: { acquireTimeoutMs: 50 } });
+    platform.leasesAtOnce = 0;
+    platform.acquireTimeoutMs = 50;
+    t = await makeTestApp({ platform });
     const { status, headers, body } = await run();
     expect(status).toBe(429);
     expect(body.error.code).toBe('queue_full');
@@ -251,7 +260,7 @@ describe('client disconnect', () => {
     const platform = new FakePlatform().script({ hang: true }, { hang: true });
     const client = new AbortController();
     const attempt = raceAttempt(platform, 'img', request, {
-      mode: 'pair', hedgeDelayMs: 0, runTimeoutMs: 5000, acquireTimeoutMs: 5000, cancelGraceMs: 1000, signal: client.signal,
+      mode: 'pair', hedgeDelayMs: 0, runTimeoutMs: 5000, cancelGraceMs: 1000, signal: client.signal,
     });
     await waitUntil(() => platform.leases.length === 2);
     client.abort();

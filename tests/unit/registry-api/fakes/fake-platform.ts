@@ -6,6 +6,8 @@
 import { CoderingError } from '../../../../errors';
 import {
   WorkerFailure,
+  type AcquireOptions,
+  type CapacityReport,
   type Lease,
   type Platform,
   type PoolStats,
@@ -61,9 +63,17 @@ export class FakePlatform implements Platform {
   readonly warmed: string[] = [];
   acquireCalls = 0;
   /** Leases granted at once; further acquires wait until one is released (or reject when queue is full). */
-  capacity = Infinity;
-  /** Acquires waiting beyond capacity before `queue_full`. */
+  leasesAtOnce = Infinity;
+  /** Acquires waiting beyond `leasesAtOnce` before `queue_full`. */
   queueMax = Infinity;
+  /** The platform's one limit on a wait for a lease: then `queue_full`, as the local platform answers. */
+  acquireTimeoutMs = Infinity;
+  /** The `coldStartMs` every lease reports (null: warm workers). */
+  coldStartMs: number | null = null;
+  /** Counters `stats()` adds to its one image (cold starts, evictions…). */
+  imageStats: Partial<PoolStats> = {};
+  /** Per acquire call (by order), whether it asked for a spare. */
+  readonly spareRequests: boolean[] = [];
   /** Per acquire call (by order), a delay before the lease is granted. */
   acquireDelays: number[] = [];
   isReady = true;
@@ -80,19 +90,36 @@ export class FakePlatform implements Platform {
     return this.leases.filter((lease) => !lease.released).length;
   }
 
-  async acquire(image: string, signal?: AbortSignal): Promise<Lease> {
+  async acquire(image: string, signal?: AbortSignal, options: AcquireOptions = {}): Promise<Lease> {
     const call = this.acquireCalls++;
+    this.spareRequests.push(options.spare === true);
     const delay = this.acquireDelays[call] ?? 0;
     if (delay > 0) await abortableDelay(delay, signal);
-    while (this.active >= this.capacity) {
+    const waitStarted = performance.now();
+    while (this.active >= this.leasesAtOnce) {
+      if (options.spare === true) {
+        throw new CoderingError('queue_full', `no spare worker of ${image} is free now`, { image, spare: true }, { retryAfterSeconds: 1 });
+      }
       if (this.waiting.length >= this.queueMax) {
         throw new CoderingError('queue_full', `too many runs waiting for ${image}`, { image }, { retryAfterSeconds: 2 });
       }
       await new Promise<void>((resolve, reject) => {
-        const wake = (): void => resolve();
+        const wake = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const left = this.acquireTimeoutMs - (performance.now() - waitStarted);
+        const timer = Number.isFinite(left)
+          ? setTimeout(() => {
+              this.waiting.splice(this.waiting.indexOf(wake), 1);
+              reject(new CoderingError('queue_full', `no worker for ${image} became free within ${this.acquireTimeoutMs} ms`, { image, waitedMs: this.acquireTimeoutMs }, { retryAfterSeconds: 1 }));
+            }, Math.max(0, left))
+          : undefined;
         this.waiting.push(wake);
         signal?.addEventListener('abort', () => {
-          this.waiting.splice(this.waiting.indexOf(wake), 1);
+          clearTimeout(timer);
+          const index = this.waiting.indexOf(wake);
+          if (index >= 0) this.waiting.splice(index, 1);
           reject(new Error('lease request aborted'));
         });
       });
@@ -103,6 +130,7 @@ export class FakePlatform implements Platform {
     this.leases.push(record);
     return {
       worker,
+      coldStartMs: this.coldStartMs,
       release: (healthy) => {
         if (record.released) throw new Error(`lease of ${worker.id} released twice`);
         record.released = true;
@@ -121,7 +149,21 @@ export class FakePlatform implements Platform {
   }
 
   stats(): PoolStats[] {
-    return [{ image: 'fake:1', idle: 1, busy: this.active, starting: 0, waiting: this.waiting.length }];
+    return [{ image: 'fake:1', idle: 1, busy: this.active, starting: 0, waiting: this.waiting.length, ...this.imageStats }];
+  }
+
+  capacity(): CapacityReport {
+    const images = this.stats();
+    const finite = (value: number): number => (Number.isFinite(value) ? value : 0);
+    return {
+      platform: 'local',
+      slots: finite(this.leasesAtOnce),
+      slotsInUse: this.active,
+      limits: { maxWorkers: finite(this.leasesAtOnce), memoryBytes: null, workerMemoryBytes: null, sandboxUids: null },
+      waiting: this.waiting.length,
+      queueMax: finite(this.queueMax),
+      images,
+    };
   }
 
   async close(): Promise<void> {}
