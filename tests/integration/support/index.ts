@@ -1,2 +1,2 @@
-export { startLiveApi, type LiveApi, type RunBody } from './live-api';
+export { startLiveApi, type LiveApi, type LiveApiOptions, type RunBody } from './live-api';
 export { runtimeImage } from './runtime-image';

@@ -8,7 +8,7 @@ import { buildApp } from '../../../registry-api';
 import { loadConfig, type CoderingConfig } from '../../../registry-api/config';
 import { JobStore } from '../../../registry-api/jobs';
 import { ApiMetrics } from '../../../registry-api/metrics';
-import { createLocalPlatform, type LocalPlatform } from '../../../registry-api/platform/local';
+import { createLocalPlatform, type LocalPlatform, type LocalPlatformOptions } from '../../../registry-api/platform/local';
 
 /** The API as users meet it: real catalogue, builder, local platform, SQLite file, over a socket. */
 export interface LiveApi {
@@ -30,11 +30,21 @@ export interface RunBody {
   compile?: { stdout: string; stderr: string; exitCode: number | null } | null;
   runtime: { id: string; image: string };
   race: { mode: string; workers: number; winner: number; fallback: boolean; retries: number };
-  timings: { totalMs: number };
+  timings: { totalMs: number; queueMs: number; coldStart: boolean; coldStartMs: number };
   error?: { code: string; message: string };
 }
 
-export async function startLiveApi(options: { runtimes: string[]; warmFloor?: number; maxWorkers?: number; config?: Partial<CoderingConfig> }): Promise<LiveApi> {
+export interface LiveApiOptions {
+  /** Built (if need be) and kept warm at their floor; the API's readiness waits for them. */
+  runtimes: string[];
+  warmFloor?: number;
+  maxWorkers?: number;
+  config?: Partial<CoderingConfig>;
+  /** The local platform's other settings (its line, its waits, its warm targets). */
+  platform?: Partial<LocalPlatformOptions>;
+}
+
+export async function startLiveApi(options: LiveApiOptions): Promise<LiveApi> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'codering-live-api-'));
   const warmFloor = options.warmFloor ?? 2;
   const config = loadConfig({}, { logLevel: 'silent', dataDir, warmFloor, buildWaitMs: 20 * 60_000, ...options.config });
@@ -44,6 +54,7 @@ export async function startLiveApi(options: { runtimes: string[]; warmFloor?: nu
     maxWorkers: options.maxWorkers ?? warmFloor * options.runtimes.length + 2,
     queueMax: 16,
     acquireTimeoutMs: 60_000,
+    ...options.platform,
   });
   await platform.start();
   const store = JobStore.inDataDir(dataDir);
