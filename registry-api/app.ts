@@ -12,6 +12,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Catalogue } from '../factory/catalogue';
 import type { CoderingConfig } from './config';
 import { Executor } from './executor';
+import { Readiness } from './health';
 import { handleError, handleNotFound, REQUEST_ID_HEADER, requestIdFor } from './http';
 import { type ImageSource, RunImages, RuntimeWarmup } from './images';
 import { BuildJobs, type JobStore } from './jobs';
@@ -78,6 +79,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     log: app.log.child({ component: 'executor' }),
   });
   const warmup = new RuntimeWarmup({ images, platform: deps.platform, poolSize: config.poolSize, log: app.log });
+  const readiness = new Readiness({ platform: deps.platform, warmup, log: app.log.child({ component: 'readiness' }) });
   const context: RouteContext = {
     config,
     catalogue: deps.catalogue,
@@ -86,7 +88,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     images,
     executor,
     metrics,
-    warmup,
+    readiness,
   };
   app.decorate('warmRuntimes', (specs: readonly string[]) => warmup.warm(specs));
 
