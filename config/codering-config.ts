@@ -5,6 +5,7 @@
  */
 
 import type { RunLimits } from '../proxy';
+import type { PrebuildMode } from './prebuild-modes';
 import type { RaceMode } from './race-modes';
 
 export type PlatformName = 'local' | 'nuclio';
@@ -65,8 +66,10 @@ export interface CoderingConfig {
   /** Where `codering.db` (build jobs), the registry's files and the engine's log live. */
   dataDir: string;
   logLevel: LogLevel;
-  /** Runtimes warmed at start-up (`/readyz` waits for them) and built by `npm run up`. */
+  /** Runtimes warmed at start-up (`/readyz` waits for them) and built by `npm run up`, unless `prebuild` is `none`. */
   defaultRuntimes: string[];
+  /** What is built before a run needs it: the defaults, the whole catalogue too, or nothing. */
+  prebuild: PrebuildMode;
   /** Warm workers each default runtime keeps even when unused (others scale to zero). */
   warmFloor: number;
   /** Worker containers at once, every image together; the memory budget and the sandbox uids may lower it. */

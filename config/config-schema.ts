@@ -7,6 +7,7 @@
 import type { JSONSchemaType } from 'ajv';
 import type { RunLimits } from '../proxy';
 import type { BenchSettings, CoderingConfig, FactorySettings } from './codering-config';
+import { PREBUILD_MODES } from './prebuild-modes';
 import { RACE_MODES } from './race-modes';
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
@@ -62,7 +63,7 @@ export const coderingConfigSchema: JSONSchemaType<CoderingConfig> = {
   type: 'object',
   additionalProperties: false,
   required: [
-    'host', 'port', 'platform', 'dataDir', 'logLevel', 'defaultRuntimes', 'warmFloor', 'maxWorkers',
+    'host', 'port', 'platform', 'dataDir', 'logLevel', 'defaultRuntimes', 'prebuild', 'warmFloor', 'maxWorkers',
     'workersMemoryBytes', 'workersPerImageMax', 'idleTtlMs', 'demandWindowMs', 'queueMax', 'raceMode', 'pairMaxInFlight', 'retries', 'runMarginMs', 'acquireTimeoutMs', 'cancelGraceMs', 'cleanBudgetMs', 'hedge',
     'buildConcurrency', 'buildQueueMax', 'buildWaitMs', 'buildMaxAttempts', 'bodyLimitBytes', 'maxFiles',
     'maxFilesBytes', 'maxArgs', 'maxArgBytes', 'maxStdinBytes', 'maxLimits', 'defaultLimits', 'nuclio', 'factory',
@@ -75,6 +76,7 @@ export const coderingConfigSchema: JSONSchemaType<CoderingConfig> = {
     dataDir: { type: 'string', minLength: 1 },
     logLevel: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     defaultRuntimes: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 64 } },
+    prebuild: { type: 'string', enum: PREBUILD_MODES },
     warmFloor: { type: 'integer', minimum: 1, maximum: 64 },
     maxWorkers: positiveInt,
     workersMemoryBytes: { type: 'integer', minimum: 16 * 1024 * 1024 },

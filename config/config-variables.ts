@@ -50,6 +50,7 @@ const ROWS: Row[] = [
   // where things live, shared by the scripts, the factory and the API
   ['CODERING_DATA_DIR', '/dataDir', 'string', '.data', 'data folder, relative to the repository root: job database, registry files, engine log'],
   ['CODERING_DEFAULT_RUNTIMES', '/defaultRuntimes', 'list', ['python@latest', 'node@latest', 'php@latest'], 'runtimes `npm run up` builds and the API warms (commas)'],
+  ['CODERING_PREBUILD', '/prebuild', 'string', 'default', '`default`: the default runtimes are built before serving and warmed; `all`: those, then every version of the catalogue in the background; `none`: nothing, runs build on demand'],
   // the API
   ['CODERING_HOST', '/host', 'string', '127.0.0.1', 'address the API listens on'],
   ['CODERING_PORT', '/port', 'integer', 8080, 'port the API listens on'],

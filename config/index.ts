@@ -17,4 +17,5 @@ export type {
   NuclioConfig,
   PlatformName,
 } from './codering-config';
+export { PREBUILD_MODES, type PrebuildMode } from './prebuild-modes';
 export { RACE_MODES, type RaceMode } from './race-modes';

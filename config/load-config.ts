@@ -58,7 +58,9 @@ export function loadConfig(
     const pointer = error?.instancePath ?? '';
     const variable = variableFor(pointer);
     const where = variable === undefined ? `configuration ${pointer || '(root)'}` : `${variable.name} (${pointer})`;
-    throw new ConfigError(`${where} ${error?.message ?? 'is invalid'}`, variable?.name ?? pointer);
+    // ajv's enum message names no value: say which ones are allowed, so the fix is in the message.
+    const allowed = error?.keyword === 'enum' ? `: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` : '';
+    throw new ConfigError(`${where} ${error?.message ?? 'is invalid'}${allowed}`, variable?.name ?? pointer);
   }
   checkDefaultsWithinMaxima(config);
   return deepFreeze(config);

@@ -12,8 +12,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Catalogue } from '../factory/catalogue';
 import type { CoderingConfig } from './config';
 import { Executor } from './executor';
+import { Readiness } from './health';
 import { handleError, handleNotFound, REQUEST_ID_HEADER, requestIdFor } from './http';
-import { type ImageSource, RunImages, RuntimeWarmup } from './images';
+import { CataloguePrebuild, type ImageSource, RunImages, RuntimeWarmup } from './images';
 import { BuildJobs, type JobStore } from './jobs';
 import { ApiMetrics } from './metrics';
 import type { Platform } from './platform';
@@ -38,6 +39,14 @@ declare module 'fastify' {
      * not_ready until they are warm. Failures are logged and shown by `/readyz`, never thrown.
      */
     warmRuntimes(specs: readonly string[]): Promise<void>;
+    /**
+     * What CODERING_PREBUILD asks of a starting API, while it serves: `default` warms the default
+     * runtimes; `all` warms them, then builds every version of the catalogue, one build job at a
+     * time, until done or the app closes; `none` does nothing (runs build on demand, and `/readyz`
+     * needs only the engine). Resolves when all is done (the server does not wait for it); a second
+     * call returns the same promise. Never rejects: failures are logged.
+     */
+    prepareRuntimes(): Promise<void>;
   }
 }
 
@@ -78,6 +87,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     log: app.log.child({ component: 'executor' }),
   });
   const warmup = new RuntimeWarmup({ images, platform: deps.platform, warmFloor: config.warmFloor, log: app.log });
+  const readiness = new Readiness({ platform: deps.platform, warmup, log: app.log.child({ component: 'readiness' }) });
   const context: RouteContext = {
     config,
     catalogue: deps.catalogue,
@@ -86,9 +96,23 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     images,
     executor,
     metrics,
-    warmup,
+    readiness,
   };
   app.decorate('warmRuntimes', (specs: readonly string[]) => warmup.warm(specs));
+
+  // Aborted when the app closes: the background prebuild stops between two builds.
+  const closing = new AbortController();
+  const prebuild = new CataloguePrebuild({ catalogue: deps.catalogue, images, log: app.log.child({ component: 'prebuild' }) });
+  let prebuilding: Promise<unknown> = Promise.resolve();
+  let preparing: Promise<void> | undefined;
+  const prepareRuntimes = async (): Promise<void> => {
+    if (config.prebuild === 'none') return;
+    await warmup.warm(config.defaultRuntimes);
+    if (config.prebuild !== 'all' || closing.signal.aborted) return;
+    prebuilding = prebuild.run(closing.signal);
+    await prebuilding;
+  };
+  app.decorate('prepareRuntimes', () => (preparing ??= prepareRuntimes()));
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
@@ -121,8 +145,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     jobs.recover();
   });
   app.addHook('onClose', async () => {
+    closing.abort();
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([jobs.close(), new Promise((resolve) => (timer = setTimeout(resolve, BUILD_DRAIN_MS)))]);
+    await Promise.race([
+      Promise.all([prebuilding, jobs.close()]),
+      new Promise((resolve) => (timer = setTimeout(resolve, BUILD_DRAIN_MS))),
+    ]);
     clearTimeout(timer);
   });
   return app;

@@ -1,7 +1,8 @@
 /**
  * The registry API process: reads the configuration, wires the real dependencies (catalogue, image
- * builder, platform, job database, logger), listens, warms the default runtimes, and shuts down
- * gracefully. Everything else lives in `buildApp`, which tests drive without a socket.
+ * builder, platform, job database, logger), listens, then lets the app prepare its runtimes in the
+ * background (CODERING_PREBUILD), and shuts down gracefully. Everything else lives in `buildApp`,
+ * which tests drive without a socket.
  */
 
 import path from 'node:path';
@@ -90,7 +91,7 @@ export async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
   await app.listen({ host: config.host, port: config.port });
-  void app.warmRuntimes(config.defaultRuntimes);
+  void app.prepareRuntimes();
 }
 
 if (require.main === module) {

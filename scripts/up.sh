@@ -3,7 +3,8 @@
 # prepares the engine, the registry and the Debian roots (prepare-engine.sh), builds the default
 # runtimes with the codering CLI, then serves the API in the foreground.
 #   npm run up -- --no-serve     prepare and build only
-# CODERING_DEFAULT_RUNTIMES (commas) replaces the default runtimes (`npx codering config get CODERING_DEFAULT_RUNTIMES`).
+# CODERING_DEFAULT_RUNTIMES (commas) replaces the default runtimes; CODERING_PREBUILD=none builds none
+# of them here, =all has the API build the whole catalogue once it serves (see README, Configuration).
 set -euo pipefail
 here="$(dirname "${BASH_SOURCE[0]}")"
 # shellcheck source=SCRIPTDIR/lib/common.sh
@@ -14,7 +15,7 @@ serve=1
 for arg in "$@"; do
   case "$arg" in
     --no-serve) serve=0 ;;
-    -h | --help) sed -n '2,6s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,7s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) die up "unknown option $arg (known: --no-serve)" ;;
   esac
 done
@@ -30,8 +31,19 @@ timed prepare bash "$here/prepare-engine.sh"
 if [[ -f bin/codering.js ]]; then
   # The default comes from the configuration's table (node_modules is installed by now); the CLI
   # also refuses a malformed or misspelled CODERING_* variable before anything is built.
+  prebuild="$(npx --no-install codering config get CODERING_PREBUILD)"
   runtimes_text="$(npx --no-install codering config get CODERING_DEFAULT_RUNTIMES)"
   read -r -a runtimes <<< "$(tr ',' ' ' <<< "$runtimes_text")"
+  case "$prebuild" in
+    none)
+      say build "CODERING_PREBUILD=none: no runtime is built before serving; each is built when a run first needs it"
+      runtimes=()
+      ;;
+    all)
+      say build "CODERING_PREBUILD=all: the default runtimes (${runtimes[*]:-none}) are built now; once the API serves, it builds every other version of the catalogue in the background (GET /v1/images/jobs)"
+      ;;
+    *) say build "CODERING_PREBUILD=$prebuild: the default runtimes (${runtimes[*]:-none}) are built now, before serving" ;;
+  esac
   # One at a time: parallel builds can hang the engine, and the CLI shows each build's progress.
   # Built images are content-addressed, so a second `up` finds them and builds nothing.
   for spec in "${runtimes[@]}"; do

@@ -10,5 +10,6 @@ export type {
   LogLevel,
   NuclioConfig,
   PlatformName,
+  PrebuildMode,
   RaceMode,
 } from '../../config';

@@ -3,6 +3,11 @@
  * Catalogue errors keep their code and status; fastify's own errors (schema, JSON, size, media type)
  * are mapped to catalogue codes; anything else is our bug: logged with the request id, answered as
  * `internal` without a stack.
+ *
+ * The log level follows the error's kind, not its status: only `internal` is ours to fix and logged
+ * as an error. A `busy` answer (429/503 with Retry-After: a full queue, a build still running, a
+ * readiness probe while starting) is the service working as designed, so it is a debug line;
+ * otherwise every probe of a starting API would write an error with a stack.
  */
 
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -62,7 +67,8 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
   if (known.kind === 'busy') {
     void reply.header('retry-after', String(known.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS));
   }
-  if (known.status >= 500) request.log.error({ err: error, code: known.code }, known.message);
+  if (known.kind === 'internal') request.log.error({ err: error, code: known.code }, known.message);
+  else if (known.kind === 'busy') request.log.debug({ code: known.code }, known.message);
   void reply.code(known.status).send(known.toJSON());
 }
 

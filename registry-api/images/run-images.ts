@@ -73,13 +73,16 @@ export class RunImages {
     return this.remember(target, { reference: built.reference, digest: built.digest });
   }
 
-  /** The image, building it first if needed (bounded by `buildWaitMs`; the build goes on after). */
-  async ensure(located: LocatedImage, signal?: AbortSignal): Promise<ImageRef> {
+  /**
+   * The image, building it first if needed. The wait is bounded by `waitMs` (default `buildWaitMs`,
+   * what a run's client can bear); the build goes on after it. Infinity waits for the build.
+   */
+  async ensure(located: LocatedImage, signal?: AbortSignal, waitMs = this.options.buildWaitMs): Promise<ImageRef> {
     if (located.image !== undefined) return located.image;
     const built = await this.findBuilt(located.target);
     if (built !== null) return built;
     const { job } = this.options.jobs.submit(located.target, located.requested);
-    const done = await this.options.jobs.waitFor(job.id, this.options.buildWaitMs, signal);
+    const done = await this.options.jobs.waitFor(job.id, waitMs, signal);
     if (done.state !== 'succeeded' || done.image === null) {
       throw new CoderingError(
         'build_failed',

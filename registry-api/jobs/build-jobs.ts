@@ -91,7 +91,8 @@ export class BuildJobs {
 
   /**
    * Resolves with the job once finished. Rejects with `not_ready` (the build goes on) after
-   * `timeoutMs`, or with `reason` when `signal` aborts.
+   * `timeoutMs`, or with `reason` when `signal` aborts. `timeoutMs` Infinity waits as long as the
+   * build takes (the builder's own deadlines bound it): for a caller with no client waiting.
    */
   waitFor(id: string, timeoutMs: number, signal?: AbortSignal): Promise<BuildJob> {
     return new Promise((resolve, reject) => {
@@ -99,7 +100,7 @@ export class BuildJobs {
       if (current === undefined) return reject(new CoderingError('not_found', `no build job ${id}`, { id }));
       if (isFinished(current)) return resolve(current);
       const done = (): void => {
-        clearTimeout(timer);
+        if (timer !== undefined) clearTimeout(timer);
         unsubscribe();
         signal?.removeEventListener('abort', onAbort);
       };
@@ -107,17 +108,20 @@ export class BuildJobs {
         done();
         reject(signal?.reason ?? new Error('aborted'));
       };
-      const timer = setTimeout(() => {
-        done();
-        reject(
-          new CoderingError(
-            'not_ready',
-            `the image for ${current.runtimeId} is still building; try again later`,
-            { jobId: id, runtime: current.runtimeId },
-            { retryAfterSeconds: 30 },
-          ),
-        );
-      }, timeoutMs);
+      // setTimeout would fire an Infinity (or any delay past 2^31 ms) after 1 ms: no timer at all.
+      const timer = !Number.isFinite(timeoutMs)
+        ? undefined
+        : setTimeout(() => {
+            done();
+            reject(
+              new CoderingError(
+                'not_ready',
+                `the image for ${current.runtimeId} is still building; try again later`,
+                { jobId: id, runtime: current.runtimeId },
+                { retryAfterSeconds: 30 },
+              ),
+            );
+          }, timeoutMs);
       const unsubscribe = this.subscribe(id, (job) => {
         if (!isFinished(job)) return;
         done();

@@ -1,15 +1,14 @@
 /**
  * Probes and metrics. `/healthz` says the process answers (liveness: restart me if not); `/readyz`
- * says runs would be served now (readiness: the engine answers and the default pools are warm).
+ * says runs would be served now (readiness: the engine answers and the default runtimes are warm;
+ * see health/readiness.ts). A not-ready answer is `busy`, not a failure of ours: the error handler
+ * does not log it as an error, and `Readiness` logs each change once.
  */
 
 import { CoderingError } from '../../errors';
 import { errorResponses, healthSchema } from '../contract';
 import type { ApiInstance } from './api-instance';
 import type { RouteContext } from './route-context';
-
-/** A readiness probe must answer quickly even when the engine hangs. */
-const READY_TIMEOUT_MS = 2000;
 
 export function healthRoutes(app: ApiInstance, context: RouteContext): void {
   app.get(
@@ -28,25 +27,20 @@ export function healthRoutes(app: ApiInstance, context: RouteContext): void {
     '/readyz',
     {
       schema: {
-        summary: 'Readiness: the engine answers and the default pools are warm',
+        summary: 'Readiness: the engine answers and the default runtimes are warm',
         tags: ['health'],
         response: { 200: healthSchema, ...errorResponses },
       },
     },
     async () => {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
-      });
-      const ready = await Promise.race([context.platform.ready().catch(() => false), timeout]);
-      clearTimeout(timer);
-      const runtimes = context.warmup.state();
-      const cold = Object.entries(runtimes).filter(([, state]) => state !== 'warm');
-      if (!ready || cold.length > 0) {
-        const why = !ready
-          ? 'the engine does not answer or a pool has no live worker'
-          : `not warm yet: ${cold.map(([spec, state]) => `${spec} (${state})`).join(', ')}`;
-        throw new CoderingError('not_ready', why, { engine: ready, runtimes }, { retryAfterSeconds: 5 });
+      const report = await context.readiness.check();
+      if (!report.ready) {
+        throw new CoderingError(
+          'not_ready',
+          report.message,
+          { engine: report.engine, runtimes: report.runtimes },
+          { retryAfterSeconds: 5 },
+        );
       }
       return { status: 'ready' };
     },

@@ -3,7 +3,8 @@
 import type { Catalogue } from '../../factory/catalogue';
 import type { CoderingConfig } from '../config';
 import type { Executor } from '../executor';
-import type { RunImages, RuntimeWarmup } from '../images';
+import type { Readiness } from '../health';
+import type { RunImages } from '../images';
 import type { BuildJobs } from '../jobs';
 import type { ApiMetrics } from '../metrics';
 import type { Platform } from '../platform';
@@ -16,5 +17,5 @@ export interface RouteContext {
   images: RunImages;
   executor: Executor;
   metrics: ApiMetrics;
-  warmup: RuntimeWarmup;
+  readiness: Readiness;
 }

@@ -44,7 +44,9 @@ describe('loadConfig', () => {
   test.each([
     ['CODERING_PORT', 'eighty', /CODERING_PORT="eighty" must be a non-negative integer/],
     ['CODERING_PORT', '70000', /CODERING_PORT \(\/port\) must be <= 65535/],
-    ['CODERING_PLATFORM', 'k8s', /CODERING_PLATFORM \(\/platform\) must be equal to one of the allowed values/],
+    ['CODERING_PLATFORM', 'k8s', /CODERING_PLATFORM \(\/platform\) must be equal to one of the allowed values: local, nuclio$/],
+    ['CODERING_PREBUILD', 'everything', /^CODERING_PREBUILD \(\/prebuild\) must be equal to one of the allowed values: all, default, none$/],
+    ['CODERING_PREBUILD', 'ALL', /CODERING_PREBUILD/],
     ['CODERING_RACE_MODE', 'triple', /CODERING_RACE_MODE/],
     ['CODERING_WARM_FLOOR', '0', /CODERING_WARM_FLOOR \(\/warmFloor\) must be >= 1/],
     ['CODERING_MAX_MEMORY_BYTES', '-5', /CODERING_MAX_MEMORY_BYTES/],
@@ -59,6 +61,12 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toMatch(message);
     expect((error as ConfigError).variable).toBe(name);
+  });
+
+  test('CODERING_PREBUILD: default unless set, and each of its three values', () => {
+    expect(loadConfig({}).prebuild).toBe('default');
+    for (const mode of ['all', 'default', 'none'] as const) expect(loadConfig({ CODERING_PREBUILD: mode }).prebuild).toBe(mode);
+    expect(() => loadConfig({}, { prebuild: 'some' as 'all' })).toThrow(/must be equal to one of the allowed values: all, default, none/);
   });
 
   test('a default above its maximum is refused, naming both variables', () => {

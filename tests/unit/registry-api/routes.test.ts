@@ -92,32 +92,13 @@ describe('errors', () => {
   });
 });
 
-describe('health, readiness, metrics, docs', () => {
+describe('health, metrics, docs', () => {
   beforeEach(async () => {
     t = await makeTestApp();
   });
 
   test('/healthz answers while the process lives', async () => {
     expect((await t.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
-  });
-
-  test('/readyz follows the platform', async () => {
-    expect((await t.app.inject({ url: '/readyz' })).statusCode).toBe(200);
-    t.platform.isReady = false;
-    const response = await t.app.inject({ url: '/readyz' });
-    expect(response.statusCode).toBe(503);
-    expect(response.json().error.code).toBe('not_ready');
-    expect(response.headers['retry-after']).toBe('5');
-  });
-
-  test('/readyz waits for the default runtimes and says which one failed to warm', async () => {
-    await t.app.warmRuntimes(['python@3.11', 'cobol@1']);
-    expect(t.platform.warmed).toEqual(['127.0.0.1:5000/codering/python:3.11.2']);
-    const response = await t.app.inject({ url: '/readyz' });
-    expect(response.statusCode).toBe(503);
-    const { error } = response.json();
-    expect(error.details.runtimes['python@3.11']).toBe('warm');
-    expect(error.details.runtimes['cobol@1']).toMatch(/^failed: unknown runtime "cobol"/);
   });
 
   test('/metrics exposes runs, latency, queue wait, race outcomes, pools and jobs', async () => {

@@ -9,6 +9,11 @@ export class FakeBuilder implements ImageSource {
   readonly calls: ImageRequest[] = [];
   buildMs = 5;
   failWith: Error | undefined;
+  /** Runtime ids (`c@12.2.0`) whose builds fail with `buildFailure()`, the others succeed. */
+  readonly failing = new Set<string>();
+  /** Builds running now, and the most that ever ran at once. */
+  running = 0;
+  maxRunning = 0;
   /** Set to make every build wait for `release()`. */
   private gate: Promise<void> | undefined;
   private openGate: (() => void) | undefined;
@@ -35,10 +40,21 @@ export class FakeBuilder implements ImageSource {
 
   async ensureImage(request: ImageRequest, onProgress?: (progress: BuildProgress) => void): Promise<BuiltImage> {
     this.calls.push(request);
+    this.running += 1;
+    this.maxRunning = Math.max(this.maxRunning, this.running);
+    try {
+      return await this.build(request, onProgress);
+    } finally {
+      this.running -= 1;
+    }
+  }
+
+  private async build(request: ImageRequest, onProgress?: (progress: BuildProgress) => void): Promise<BuiltImage> {
     onProgress?.({ stage: 'runtime', step: 1, total: 2, message: 'RUN apt-get install' });
     if (this.gate !== undefined) await this.gate;
     await new Promise((resolve) => setTimeout(resolve, this.buildMs));
     if (this.failWith !== undefined) throw this.failWith;
+    if (this.failing.has(request.runtime)) throw buildFailure();
     onProgress?.({ stage: 'runtime', step: 2, total: 2, message: 'COPY runtime.sh' });
     const image = imageFor(request.runtime, request.libraries, false);
     this.built.set(key(request.runtime, request.libraries), image);

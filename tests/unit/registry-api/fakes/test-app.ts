@@ -1,6 +1,6 @@
 /** An app on fakes, with a real SQLite file in a temporary folder. */
 
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,7 +22,14 @@ export interface TestApp {
 }
 
 export async function makeTestApp(
-  options: { overrides?: ConfigOverrides; platform?: FakePlatform; builder?: FakeBuilder; dataDir?: string } = {},
+  options: {
+    overrides?: ConfigOverrides;
+    platform?: FakePlatform;
+    builder?: FakeBuilder;
+    dataDir?: string;
+    /** Default: silent. */
+    logger?: FastifyBaseLogger;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'codering-api-'));
   const config = loadConfig({}, { logLevel: 'silent', dataDir, ...options.overrides });
@@ -32,7 +39,15 @@ export async function makeTestApp(
   builder.preBuild('python@3.11.2');
   builder.preBuild('c@12.2.0');
   const store = JobStore.inDataDir(dataDir);
-  const app = buildApp({ config, catalogue: testCatalogue(), builder, platform, store, metrics: new ApiMetrics() });
+  const app = buildApp({
+    config,
+    catalogue: testCatalogue(),
+    builder,
+    platform,
+    store,
+    metrics: new ApiMetrics(),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
   await app.ready();
   return {
     app,
