@@ -220,6 +220,23 @@ describe('eviction', () => {
   });
 });
 
+test('a run waits for its own worker that is cleaning: no eviction, no start, the same worker', async () => {
+  const h = harness({ slots: 2 });
+  await use(h, 'other');
+  const a = await h.scheduler.acquire('a');
+  const worker = a.worker as FakeWorker;
+  worker.busy = true;
+  a.release(true);
+  let next: Lease | undefined;
+  void h.scheduler.acquire('a').then((got) => (next = got));
+  await settle();
+  expect([next, h.destroyed, h.spawned.length]).toEqual([undefined, [], 2]);
+  worker.finishCleaning();
+  await settle();
+  expect(next?.worker).toBe(worker);
+  next?.release(true);
+});
+
 describe('fairness', () => {
   test('a stream of runs for one image does not starve a run for another', async () => {
     const h = harness({ slots: 2, perImageMax: 2 });

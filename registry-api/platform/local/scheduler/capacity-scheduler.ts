@@ -72,6 +72,11 @@ class ImageEntry<W> {
   readonly busy = new Set<W>();
   /** Workers on their way (spawning, or waiting for the slot an eviction frees). */
   starting = 0;
+  /**
+   * Workers given back but still cleaning (busy until proven clean, usually within milliseconds):
+   * like a start, they are on their way to a waiting run, and far sooner than an eviction and a start.
+   */
+  cleaning = 0;
   /** Workers being removed (still holding their slot). */
   stopping = 0;
   floor = 0;
@@ -213,7 +218,7 @@ export class CapacityScheduler<W extends SchedulableWorker> {
     if (required === 0) {
       const idle = this.takeIdle(entry);
       if (idle) return Promise.resolve(this.lease(entry, idle, null));
-      if (entry.starting > 0) return this.wait(entry, true, signal);
+      if (entry.starting + entry.cleaning > 0) return this.wait(entry, true, signal);
       const warm = entry.live > 0 && entry.live < this.options.perImageMax && entry.backoffUntil <= this.now();
       if (warm && this.options.budget.tryTake()) {
         this.launch(entry);
@@ -310,7 +315,9 @@ export class CapacityScheduler<W extends SchedulableWorker> {
           return;
         }
         // still cleaning: only a worker proven clean serves the next run
+        entry.cleaning += 1;
         void worker.whenClean().then((clean) => {
+          entry.cleaning -= 1;
           if (!entry.busy.delete(worker)) return; // closing took it
           if (clean && worker.broken === null && !this.closed) this.free(entry, worker, null);
           else this.retire(entry, worker);
@@ -377,7 +384,10 @@ export class CapacityScheduler<W extends SchedulableWorker> {
     return Math.min(this.options.perImageMax, Math.max(entry.floor, demand));
   }
 
-  /** The oldest run (not a spare) that no idle worker, no start on its way, no own busy worker at the image's maximum will serve. */
+  /**
+   * The oldest run (not a spare) that nothing on its way will serve: no start, no worker cleaning,
+   * and no busy worker of an image already at its maximum.
+   */
   private oldestUnprovided(excludeImage?: string): Waiter | undefined {
     const now = this.now();
     const counted = new Map<string, number>();
@@ -387,7 +397,7 @@ export class CapacityScheduler<W extends SchedulableWorker> {
       counted.set(waiter.image, position);
       if (waiter.image === excludeImage) continue;
       const entry = this.entry(waiter.image);
-      if (position <= entry.starting) continue;
+      if (position <= entry.starting + entry.cleaning) continue;
       if (entry.live + entry.starting >= this.options.perImageMax) continue;
       if (entry.backoffUntil > now) continue;
       return waiter;
