@@ -304,6 +304,19 @@ describe('demand', () => {
     expect(h.destroyed).toHaveLength(3);
   });
 
+  test('an image unused for long is forgotten, record and all; one with a floor never is', async () => {
+    const h = harness({ slots: 4, idleTtlMs: 1000 });
+    h.scheduler.keepWarm('default', 1);
+    await use(h, 'exercise');
+    h.clock.now += 2000;
+    h.scheduler.tick();
+    await settle();
+    expect(h.scheduler.stats().map((stats) => stats.image).sort()).toEqual(['default', 'exercise']);
+    h.clock.now += 12_000;
+    h.scheduler.tick();
+    expect(h.scheduler.stats().map((stats) => stats.image)).toEqual(['default']);
+  });
+
   test('a floor is kept warm in free slots and never scaled away', async () => {
     const h = harness({ slots: 4, idleTtlMs: 1000 });
     h.scheduler.keepWarm('default', 2);

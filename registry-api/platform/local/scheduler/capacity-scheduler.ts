@@ -52,6 +52,9 @@ export type SchedulerEvent =
   | { kind: 'evicted'; image: string; forImage: string }
   | { kind: 'scaled_down'; image: string; idleMs: number };
 
+/** An image's record is forgotten after this many idle TTLs without use (its counters with it). */
+const FORGET_AFTER_TTLS = 12;
+
 interface IdleWorker<W> {
   worker: W;
   since: number;
@@ -153,7 +156,13 @@ export class CapacityScheduler<W extends SchedulableWorker> {
   tick(): void {
     if (this.closed) return;
     const now = this.now();
-    for (const entry of this.entries.values()) {
+    for (const entry of [...this.entries.values()]) {
+      if (this.forgettable(entry, now)) {
+        // an exercise image nobody ran for long: its record goes too, so that a service running
+        // for months over thousands of exercises keeps no trace of each one
+        this.entries.delete(entry.image);
+        continue;
+      }
       let surplus = entry.live - this.targetOf(entry, now);
       // least recently used first
       entry.idle.sort((a, b) => a.since - b.since);
@@ -165,6 +174,12 @@ export class CapacityScheduler<W extends SchedulableWorker> {
       }
     }
     this.pump();
+  }
+
+  /** Nothing of it is alive, on its way or waited for, it has no floor, and it was unused for long. */
+  private forgettable(entry: ImageEntry<W>, now: number): boolean {
+    const quiet = entry.live + entry.starting + entry.cleaning + entry.stopping === 0 && entry.floor === 0;
+    return quiet && now - entry.lastUsed > FORGET_AFTER_TTLS * this.options.idleTtlMs && !this.waiters.some((waiter) => waiter.image === entry.image);
   }
 
   stats(): PoolStats[] {
