@@ -275,7 +275,9 @@ type Plain = Record<string, unknown>;
 function overlay(config: pulumi.Config): unknown {
   const merged: Plain = {};
   for (const [key, fallback] of Object.entries(DEFAULT_SETTINGS) as [string, unknown][]) {
-    const value = config.getObject<unknown>(key);
+    // A plain string is stored as is (`namespace: codering`), not as JSON: getObject would refuse it.
+    const value =
+      typeof fallback === 'string' ? config.get(key) : typeof fallback === 'boolean' ? config.getBoolean(key) : config.getObject<unknown>(key);
     const isObject = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
     merged[key] = value === undefined ? fallback : isObject(fallback) && isObject(value) ? { ...fallback, ...value } : value;
   }

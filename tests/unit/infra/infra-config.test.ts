@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import * as pulumi from '@pulumi/pulumi';
 import { DEFAULT_SETTINGS, readInfraConfig } from '../../../infra';
 import { PROJECT, installMocks } from './pulumi-mocks';
@@ -75,5 +78,17 @@ describe('readInfraConfig', () => {
     expect(() => configWith({ registryPassword: 'p', registryHtpasswd: 'h', api: base.api }, ['registryPassword', 'registryHtpasswd'])).toThrow(
       /dashboardToken/,
     );
+  });
+});
+
+describe('Pulumi.example.yaml', () => {
+  it('is a valid stack configuration', () => {
+    const file = parse(readFileSync(join(__dirname, '../../../Pulumi.example.yaml'), 'utf8')) as { config: Record<string, unknown> };
+    const values = Object.fromEntries(
+      Object.entries(file.config).map(([key, value]) => [key.replace(`${PROJECT}:`, ''), typeof value === 'string' ? value : JSON.stringify(value)]),
+    );
+    const config = configWith({ ...values, ...secrets });
+    expect(config.runtimes.map((runtime) => runtime.id)).toEqual(['python@3.11.2', 'node@20.19.0']);
+    expect(config.api.build).not.toBeNull();
   });
 });
