@@ -30,6 +30,8 @@ export interface NuclioConfig {
   /** Function name for an image is `<functionPrefix><language>-<version>…`. */
   functionPrefix: string;
   invokeTimeoutMs: number;
+  /** Sent as `Authorization: Bearer <token>` to the dashboard, whose authentication checks it; null: none. */
+  dashboardToken: string | null;
 }
 
 /** The image factory's and the Docker client's settings, as written (factory/config derives paths). */

@@ -6,7 +6,7 @@
 
 import type { JSONSchemaType } from 'ajv';
 import type { RunLimits } from '../proxy';
-import type { BenchSettings, CoderingConfig, FactorySettings } from './codering-config';
+import type { BenchSettings, CoderingConfig, FactorySettings, NuclioConfig } from './codering-config';
 import { PREBUILD_MODES } from './prebuild-modes';
 import { RACE_MODES } from './race-modes';
 
@@ -117,15 +117,18 @@ export const coderingConfigSchema: JSONSchemaType<CoderingConfig> = {
     nuclio: {
       type: 'object',
       additionalProperties: false,
-      required: ['dashboardUrl', 'namespace', 'project', 'functionPrefix', 'invokeTimeoutMs'],
+      required: ['dashboardUrl', 'namespace', 'project', 'functionPrefix', 'invokeTimeoutMs', 'dashboardToken'],
       properties: {
         dashboardUrl: { type: 'string', pattern: '^https?://' },
         namespace: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' },
         project: { type: 'string', minLength: 1 },
         functionPrefix: { type: 'string', pattern: '^[a-z0-9-]*$' },
         invokeTimeoutMs: positiveInt,
+        // Header-safe: no whitespace or control characters, long enough not to be guessed.
+        dashboardToken: { type: 'string', nullable: true, pattern: '^[\\x21-\\x7e]{32,}$' },
       },
-    },
+      // ajv's JSONSchemaType cannot express a nullable string inside a required object (as factorySchema).
+    } as unknown as JSONSchemaType<NuclioConfig>,
     factory: factorySchema,
     bench: benchSchema,
   },

@@ -91,6 +91,8 @@ const ROWS: Row[] = [
   ['CODERING_NUCLIO_PROJECT', '/nuclio/project', 'string', 'codering', 'Nuclio project of the functions'],
   ['CODERING_NUCLIO_FUNCTION_PREFIX', '/nuclio/functionPrefix', 'string', 'codering-', 'prefix of function names'],
   ['CODERING_NUCLIO_INVOKE_TIMEOUT_MS', '/nuclio/invokeTimeoutMs', 'integer', 30_000, 'deadline of one function invocation'],
+  // The dashboard's authentication (infra turns it on) checks this bearer token on every call.
+  ['CODERING_NUCLIO_DASHBOARD_TOKEN', '/nuclio/dashboardToken', 'string', null, 'bearer token the API sends to the Nuclio dashboard (`Authorization: Bearer …`); unset: no header', { defaultText: 'none', secret: true }],
   // the factory and the Docker client
   ['CODERING_REGISTRY', '/factory/registry', 'string', '127.0.0.1:5000', 'registry host[:port] images are pushed to; a non-local one is only checked, not started'],
   ['CODERING_REGISTRY_SCHEME', '/factory/registryScheme', 'string', null, '`http` or `https`', { defaultText: 'http for 127.0.0.0/8 and localhost, else https' }],

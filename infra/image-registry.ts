@@ -9,6 +9,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { ImageRegistrySettings } from './infra-config';
 import { coderingLabels, selectorLabels } from './labels';
+import { restrictedContainer, restrictedPod } from './pod-security';
 
 export interface ImageRegistryArgs {
   settings: ImageRegistrySettings;
@@ -107,8 +108,7 @@ export class ImageRegistry extends pulumi.ComponentResource {
           template: {
             metadata: { labels },
             spec: {
-              securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
-              automountServiceAccountToken: false,
+              ...restrictedPod(),
               containers: [
                 {
                   name: 'registry',
@@ -128,11 +128,7 @@ export class ImageRegistry extends pulumi.ComponentResource {
                   readinessProbe: probe,
                   livenessProbe: { ...probe, initialDelaySeconds: 10 },
                   resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
-                  securityContext: {
-                    allowPrivilegeEscalation: false,
-                    readOnlyRootFilesystem: true,
-                    capabilities: { drop: ['ALL'] },
-                  },
+                  securityContext: restrictedContainer(),
                 },
               ],
               volumes: [

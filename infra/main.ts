@@ -11,6 +11,7 @@ const stack = deployCodering(readInfraConfig(), path.resolve(__dirname, '..'));
 
 export const registryServer = stack.registryServer;
 export const images = stack.images;
+export const apiImage = stack.apiImage;
 export const functions = stack.functions;
 export const dashboardUrl = stack.dashboardUrl;
 export const apiUrl = stack.apiUrl;

@@ -13,6 +13,13 @@ export const NUCLIO_CHART = 'nuclio';
 export const NUCLIO_CHART_REPO = 'https://nuclio.github.io/nuclio/charts';
 /** `fullnameOverride`: fixes the dashboard's Service name, `nuclio-dashboard`. */
 const FULL_NAME = 'nuclio';
+/** The chart's labels of the dashboard's pods. */
+export const NUCLIO_DASHBOARD_POD_LABELS = { 'nuclio.io/app': 'dashboard' };
+export const NUCLIO_DASHBOARD_PORT = 8070;
+/** The labels the controller gives every function's pods (`functionres/lazy.go`, class labels). */
+export const NUCLIO_FUNCTION_POD_LABELS = { 'nuclio.io/class': 'function' };
+/** The function container's HTTP trigger port (probes use it too, and 8082). */
+export const NUCLIO_FUNCTION_PORT = 8080;
 
 export interface NuclioArgs {
   settings: NuclioSettings;
@@ -20,6 +27,8 @@ export interface NuclioArgs {
   /** Registry as the nodes pull from it, and the pull Secret in `namespace`. */
   pullServer: pulumi.Input<string>;
   pullSecretName: string;
+  /** The chart's `dashboard.authConfig` (dashboard-auth.ts). */
+  dashboardAuthConfig: Record<string, unknown>;
   dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
@@ -34,7 +43,7 @@ export class Nuclio extends pulumi.ComponentResource {
     super('codering:infra:Nuclio', name, {}, opts);
     this.namespace = args.namespace;
     this.projectName = args.settings.projectName;
-    this.dashboardUrl = `http://${FULL_NAME}-dashboard.${args.namespace}.svc.cluster.local:8070`;
+    this.dashboardUrl = `http://${FULL_NAME}-dashboard.${args.namespace}.svc.cluster.local:${NUCLIO_DASHBOARD_PORT}`;
 
     this.release = new k8s.helm.v3.Release(
       `${name}-release`,
@@ -47,7 +56,7 @@ export class Nuclio extends pulumi.ComponentResource {
         values: {
           fullnameOverride: FULL_NAME,
           registry: { pushPullUrl: args.pullServer, secretName: args.pullSecretName },
-          dashboard: { containerBuilderKind: args.settings.containerBuilderKind },
+          dashboard: { containerBuilderKind: args.settings.containerBuilderKind, authConfig: args.dashboardAuthConfig },
           // The controller acts on its own namespace only: the functions live there.
           rbac: { crdAccessMode: 'namespaced' },
         },

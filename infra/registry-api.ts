@@ -1,7 +1,9 @@
 /**
- * The registry API in the cluster, on the `nuclio` platform: it invokes the runtime functions through
- * the Nuclio dashboard. Non-root, read-only root, no capabilities; credentials only from a Secret;
- * `/healthz` for liveness and `/readyz` (functions warm) for readiness.
+ * The registry API in the cluster, on the `nuclio` platform, from its own image (`codering/api:<content
+ * tag>`, which the factory builds): it finds and invokes the functions through the Nuclio dashboard,
+ * with no Docker engine. Non-root, read-only root, no capabilities, no API token (it never talks to
+ * Kubernetes); credentials only from a Secret; `/healthz` for liveness and `/readyz` (functions warm)
+ * for readiness.
  */
 
 import * as k8s from '@pulumi/kubernetes';
@@ -10,11 +12,14 @@ import { DEFAULT_CONFIG } from '../config';
 import { DEFAULT_FUNCTION_PREFIX, eventTimeoutMs } from '../factory/nuclio';
 import type { ApiSettings, LimitSettings } from './infra-config';
 import { coderingLabels, selectorLabels } from './labels';
+import { restrictedContainer, restrictedPod } from './pod-security';
 
 export interface RegistryApiArgs {
-  settings: ApiSettings;
+  settings: Pick<ApiSettings, 'replicas' | 'port'>;
+  /** The API's image as the nodes pull it. */
+  image: pulumi.Input<string>;
   namespace: string;
-  nuclio: { dashboardUrl: string; namespace: string; projectName: string };
+  nuclio: { dashboardUrl: string; namespace: string; projectName: string; dashboardToken: pulumi.Output<string> };
   /** What the API pulls and pushes images with (host:port) and how. */
   imageRegistry: { server: pulumi.Input<string>; scheme: 'http' | 'https'; username: pulumi.Input<string>; password: pulumi.Output<string> };
   pullSecretName: string;
@@ -35,6 +40,8 @@ export class RegistryApi extends pulumi.ComponentResource {
   readonly service: k8s.core.v1.Service;
   readonly credentials: k8s.core.v1.Secret;
   readonly url: string;
+  /** The labels of the API's pods (NetworkPolicies let them reach the functions and the dashboard). */
+  static readonly podLabels = selectorLabels(COMPONENT);
 
   constructor(name: string, args: RegistryApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super('codering:infra:RegistryApi', name, {}, opts);
@@ -46,7 +53,11 @@ export class RegistryApi extends pulumi.ComponentResource {
       `${name}-credentials`,
       {
         metadata: { name: 'codering-registry-api', namespace: args.namespace, labels },
-        stringData: { registryUsername: args.imageRegistry.username, registryPassword: pulumi.secret(args.imageRegistry.password) },
+        stringData: {
+          registryUsername: args.imageRegistry.username,
+          registryPassword: pulumi.secret(args.imageRegistry.password),
+          dashboardToken: pulumi.secret(args.nuclio.dashboardToken),
+        },
       },
       { parent: this },
     );
@@ -67,6 +78,7 @@ export class RegistryApi extends pulumi.ComponentResource {
       { name: 'CODERING_NUCLIO_NAMESPACE', value: args.nuclio.namespace },
       { name: 'CODERING_NUCLIO_PROJECT', value: args.nuclio.projectName },
       { name: 'CODERING_NUCLIO_FUNCTION_PREFIX', value: DEFAULT_FUNCTION_PREFIX },
+      { name: 'CODERING_NUCLIO_DASHBOARD_TOKEN', valueFrom: fromSecret('dashboardToken') },
       // The API stops waiting exactly when Nuclio stops the event (functions use the same margin).
       { name: 'CODERING_NUCLIO_INVOKE_TIMEOUT_MS', value: String(eventTimeoutMs(args.maxLimits, 5000)) },
       { name: 'CODERING_REGISTRY', value: args.imageRegistry.server },
@@ -85,19 +97,12 @@ export class RegistryApi extends pulumi.ComponentResource {
           template: {
             metadata: { labels },
             spec: {
-              automountServiceAccountToken: false,
+              ...restrictedPod(),
               imagePullSecrets: [{ name: args.pullSecretName }],
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: 1000,
-                runAsGroup: 1000,
-                fsGroup: 1000,
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
               containers: [
                 {
                   name: 'registry-api',
-                  image: args.settings.image,
+                  image: args.image,
                   ports: [{ name: 'http', containerPort: port }],
                   env,
                   livenessProbe: { httpGet: { path: '/healthz', port }, periodSeconds: 10, failureThreshold: 3 },
@@ -105,12 +110,7 @@ export class RegistryApi extends pulumi.ComponentResource {
                   // Warming every runtime's function can take a while after a rollout of Nuclio.
                   startupProbe: { httpGet: { path: '/healthz', port }, periodSeconds: 2, failureThreshold: 60 },
                   resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '1Gi' } },
-                  securityContext: {
-                    allowPrivilegeEscalation: false,
-                    readOnlyRootFilesystem: true,
-                    runAsNonRoot: true,
-                    capabilities: { drop: ['ALL'] },
-                  },
+                  securityContext: restrictedContainer(),
                   volumeMounts: [
                     { name: 'data', mountPath: '/data' },
                     { name: 'tmp', mountPath: '/tmp' },

@@ -1,47 +1,34 @@
 /**
- * One image per runtime of the catalogue, built from the context the factory rendered and pushed to
- * the registry. Functions are pinned to the pushed digest, so a rebuild with new content rolls them
- * out and an unchanged one leaves them alone.
+ * The Nuclio image of every runtime of the stack: the runtime image the factory built (content tag
+ * and all) plus Nuclio's processor, built from the context `codering render --target nuclio` wrote
+ * and pushed as `codering/<language>-nuclio:<the runtime image's tag>`. Functions are pinned to the
+ * pushed digest, and named after the runtime image the API runs (`servedImage`).
  */
 
-import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
-import * as path from 'node:path';
+import { imageNameOf } from '../factory/nuclio';
+import { nuclioRepository } from '../factory/tags';
 import type { RuntimeImageSource } from './infra-config';
+import { pushImage, type ImagePushTarget, type PushedImage } from './pushed-image';
 
-export interface RuntimeImagesArgs {
+export interface RuntimeImagesArgs extends ImagePushTarget {
   runtimes: RuntimeImageSource[];
   /** Project root: contexts are relative to it. */
   root: string;
-  pushServer: pulumi.Input<string>;
-  pullServer: pulumi.Input<string>;
-  username: pulumi.Input<string>;
-  password: pulumi.Output<string>;
-  skipPush: boolean;
 }
 
-export interface RuntimeImage {
+export interface RuntimeImage extends PushedImage {
   runtimeId: string;
   language: string;
   version: string;
-  /** The version, or the factory's content tag. */
-  tag: string;
-  /** `<push server>/codering/<language>:<tag>` */
-  imageName: pulumi.Output<string>;
-  /** What the nodes pull: the pushed digest under the pull server's name (the name when not pushed). */
-  reference: pulumi.Output<string>;
-  image: docker.Image;
+  /** `codering/python:3.11.2-3f83798b1ac3`: the content-tagged image the API runs, which names the function. */
+  servedImage: string;
 }
 
 /** `python@3.11.2` → `python`, `3.11.2`. */
 export function splitRuntimeId(runtimeId: string): { language: string; version: string } {
   const at = runtimeId.lastIndexOf('@');
   return { language: runtimeId.slice(0, at), version: runtimeId.slice(at + 1) };
-}
-
-/** The repository of a language's images: image names allow fewer characters than language names. */
-export function repositoryFor(language: string): string {
-  return `codering/${language.toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}`;
 }
 
 export class RuntimeImages extends pulumi.ComponentResource {
@@ -51,29 +38,15 @@ export class RuntimeImages extends pulumi.ComponentResource {
     super('codering:infra:RuntimeImages', name, {}, opts);
     this.images = args.runtimes.map((runtime) => {
       const { language, version } = splitRuntimeId(runtime.id);
-      const context = path.resolve(args.root, runtime.context);
-      const tag = runtime.tag ?? version;
-      const imageName = pulumi.interpolate`${args.pushServer}/${repositoryFor(language)}:${tag}`;
-      const image = new docker.Image(
+      const { repository, tag } = imageNameOf(runtime.image);
+      const localName = `${nuclioRepository(language)}:${tag}`;
+      const pushed = pushImage(
         `${name}-${language}-${tag}`,
-        {
-          imageName,
-          build: {
-            context,
-            dockerfile: path.join(context, runtime.dockerfile),
-            platform: 'linux/amd64',
-          },
-          registry: { server: args.pushServer, username: args.username, password: pulumi.secret(args.password) },
-          skipPush: args.skipPush,
-        },
+        { root: args.root, context: runtime.context, dockerfile: runtime.dockerfile, localName },
+        args,
         { parent: this },
       );
-      const reference = args.skipPush
-        ? image.imageName
-        : pulumi
-            .all([image.repoDigest, args.pushServer, args.pullServer])
-            .apply(([digest, push, pull]) => (digest.startsWith(`${push}/`) ? `${pull}${digest.slice(push.length)}` : digest));
-      return { runtimeId: runtime.id, language, version, tag, imageName: image.imageName, reference, image };
+      return { runtimeId: runtime.id, language, version, servedImage: `${repository}:${tag}`, ...pushed };
     });
     this.registerOutputs({ references: this.images.map((image) => image.reference) });
   }

@@ -51,6 +51,34 @@ export function functionNameForRuntime(runtimeId: string, prefix: string = DEFAU
   return toFunctionName(runtimeId, prefix);
 }
 
+/** An image reference split: `registry:5000/codering/python:3.11.2-3f83…@sha256:…` → `codering/python`, `3.11.2-3f83…`. */
+export interface ImageName {
+  /** The repository without the registry host (`codering/python`). */
+  repository: string;
+  /** `latest` when the reference names none. */
+  tag: string;
+}
+
+/**
+ * The repository and tag of a reference, as the factory names images (`codering/<…>:<tag>`): the
+ * digest and the registry host (a first path component with a `.` or a `:`, or `localhost`) left out.
+ */
+export function imageNameOf(reference: string): ImageName {
+  const withoutDigest = reference.split('@')[0] ?? reference;
+  const parts = withoutDigest.split('/');
+  const first = parts[0] ?? '';
+  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) parts.shift();
+  const path = parts.join('/');
+  // The tag is after the last ':' of the last path segment.
+  const lastSlash = path.lastIndexOf('/');
+  const colon = path.indexOf(':', lastSlash + 1);
+  const name = { repository: colon === -1 ? path : path.slice(0, colon), tag: colon === -1 ? 'latest' : path.slice(colon + 1) };
+  if (name.repository === '' || name.tag === '') {
+    throw new CoderingError('internal', `"${reference}" is not an image reference`, { reference });
+  }
+  return name;
+}
+
 /**
  * The function that serves an image: `registry:5000/codering/python:3.11.2@sha256:…` →
  * `codering-python-3-11-2`. The registry host, the path and the digest are ignored, so the API finds

@@ -4,15 +4,22 @@ export {
   NUCLIO_RESOURCE_PREFIX,
   functionNameForImage,
   functionNameForRuntime,
+  imageNameOf,
   isFunctionName,
   toFunctionName,
+  type ImageName,
 } from './function-name';
 export {
+  CONTENT_TAG_LABEL,
+  DEFAULT_READINESS_TIMEOUT_SECONDS,
+  IMAGE_LABEL,
   PART_OF,
   PART_OF_LABEL,
   PROCESSOR_OVERHEAD_BYTES,
   PROJECT_LABEL,
   RUNTIME_ID_ANNOTATION,
+  SANDBOX_USER,
+  SERVED_IMAGE_ANNOTATION,
   SHELL_HANDLER,
   eventTimeoutMs,
   nuclioFunctionSpec,
@@ -36,11 +43,13 @@ export type {
   NuclioVolume,
 } from './nuclio-function-types';
 export {
+  FUNCTION_SERVICE_ACCOUNT,
   NUCLIO_CONTAINER_NAME,
-  PROXY_CAPABILITIES,
   processorContainerSecurityContext,
   processorDeploymentPatch,
   type ContainerSecurityContext,
   type ProcessorDeploymentPatch,
+  type ProcessorDeploymentPatchOptions,
+  type ProcessorPodSpecPatch,
 } from './processor-container-security';
 export { bytesToQuantity, msToDuration, quantityToBytes } from './quantity';

@@ -130,9 +130,10 @@ export const nuclioFunctionSchema: JSONSchemaType<NuclioFunctionResource> = {
           additionalProperties: false,
           required: ['runAsUser', 'runAsGroup', 'runAsNonRoot', 'seccompProfile'],
           properties: {
-            runAsUser: { type: 'integer', minimum: 0 },
-            runAsGroup: { type: 'integer', minimum: 0 },
-            runAsNonRoot: { type: 'boolean' },
+            // Never root: the processor and the program run as the image's sandbox user.
+            runAsUser: { type: 'integer', minimum: 1 },
+            runAsGroup: { type: 'integer', minimum: 1 },
+            runAsNonRoot: { type: 'boolean', const: true },
             seccompProfile: {
               type: 'object',
               additionalProperties: false,
@@ -141,6 +142,7 @@ export const nuclioFunctionSchema: JSONSchemaType<NuclioFunctionResource> = {
             },
           },
         },
+        serviceAccount: { ...dnsLabel, nullable: true },
         volumes: {
           type: 'array',
           items: {

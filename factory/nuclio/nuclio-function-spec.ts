@@ -6,7 +6,7 @@
 
 import { CoderingError } from '../../errors';
 import type { RunLimits } from '../../proxy';
-import { isFunctionName } from './function-name';
+import { DEFAULT_FUNCTION_PREFIX, functionNameForImage, imageNameOf } from './function-name';
 import { validateNuclioFunction, validateNuclioProject } from './nuclio-function-schema';
 import type { NuclioFunctionResource, NuclioProjectResource } from './nuclio-function-types';
 import { bytesToQuantity, msToDuration, quantityToBytes } from './quantity';
@@ -17,6 +17,24 @@ export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
 export const PART_OF = 'codering-x';
 export const PROJECT_LABEL = 'nuclio.io/project-name';
 export const RUNTIME_ID_ANNOTATION = 'codering.org/runtime-id';
+/**
+ * The content-tagged image the API runs that a function serves, without the registry host
+ * (`codering/python:3.11.2-3f83798b1ac3`): the function's name is `functionNameForImage` of it, so
+ * whoever reads a function (the API, through the dashboard) knows which image it serves.
+ */
+export const SERVED_IMAGE_ANNOTATION = 'codering.org/image';
+/** The served image's tag (`3.11.2-3f83798b1ac3`): a label, so functions can be selected by content. */
+export const CONTENT_TAG_LABEL = 'codering.org/content-tag';
+/** The served image's repository's last segment (`python`, `python-exercise`). */
+export const IMAGE_LABEL = 'codering.org/image-name';
+
+/** The user the processor and the program run as: the images' `sandbox` user (uid and gid 1000). */
+export const SANDBOX_USER = 1000;
+/**
+ * Nuclio gives up on a deployment whose replicas are not ready by then, and never retries it: long
+ * enough for a node's first pull of a large image (a JDK or a Rust toolchain is over 1 GB).
+ */
+export const DEFAULT_READINESS_TIMEOUT_SECONDS = 600;
 
 /** `handler.sh` in `/opt/nuclio/` (the shell runtime's handler directory); the entry point is unused. */
 export const SHELL_HANDLER = 'handler.sh:main';
@@ -25,12 +43,17 @@ export const SHELL_HANDLER = 'handler.sh:main';
 export const PROCESSOR_OVERHEAD_BYTES = 64 * MiB;
 
 export interface NuclioFunctionOptions {
-  /** A function name, e.g. from `functionNameForRuntime`. */
-  name: string;
+  /**
+   * The content-tagged image the API runs (`<registry>/codering/python:3.11.2-3f83798b1ac3`): the
+   * function's name is `functionNameForImage` of it, the only way a name is made, here and in the API.
+   */
+  servedImage: string;
+  /** CODERING_NUCLIO_FUNCTION_PREFIX of the API that will call the function. */
+  functionPrefix?: string;
   namespace: string;
   /** An existing NuclioProject in `namespace`. */
   projectName: string;
-  /** The image, best pinned by digest (`…@sha256:…`). */
+  /** The image the pods run (the served image with Nuclio's processor), best pinned by digest. */
   image: string;
   /** `python@3.11.2`, kept as an annotation. */
   runtimeId: string;
@@ -50,6 +73,10 @@ export interface NuclioFunctionOptions {
   eventTimeoutMarginMs?: number;
   imagePullSecret?: string;
   imagePullPolicy?: 'IfNotPresent' | 'Always';
+  /** How long Nuclio waits for the replicas to be ready, first image pull included. */
+  readinessTimeoutSeconds?: number;
+  /** The pods' service account; one that mounts no API token (infra creates `FUNCTION_SERVICE_ACCOUNT`). */
+  serviceAccount?: string;
   /** Extra labels (merged under ours). */
   labels?: Record<string, string>;
 }
@@ -66,6 +93,8 @@ export function eventTimeoutMs(limits: Pick<RunLimits, 'wallMs' | 'compileWallMs
 }
 
 export function nuclioFunctionSpec(options: NuclioFunctionOptions): NuclioFunctionResource {
+  const name = functionNameForImage(options.servedImage, options.functionPrefix ?? DEFAULT_FUNCTION_PREFIX);
+  const served = imageNameOf(options.servedImage);
   const boxBytes = options.boxBytes ?? 64 * MiB;
   const tmpBytes = options.tmpBytes ?? 16 * MiB;
   const required = requiredFunctionMemoryBytes(options.limits.memoryBytes, boxBytes, tmpBytes);
@@ -73,15 +102,12 @@ export function nuclioFunctionSpec(options: NuclioFunctionOptions): NuclioFuncti
   if (!(quantityToBytes(memory) >= required)) {
     throw new CoderingError(
       'internal',
-      `function ${options.name}: memory ${memory} is below the ${bytesToQuantity(required)} one run can use`,
-      { name: options.name, memory, requiredBytes: required },
+      `function ${name}: memory ${memory} is below the ${bytesToQuantity(required)} one run can use`,
+      { name, memory, requiredBytes: required },
     );
   }
-  if (!isFunctionName(options.name)) {
-    throw new CoderingError('internal', `"${options.name}" is not a valid Nuclio function name`, { name: options.name });
-  }
   if (options.replicas.min > options.replicas.max) {
-    throw new CoderingError('internal', `function ${options.name}: minReplicas is above maxReplicas`, {
+    throw new CoderingError('internal', `function ${name}: minReplicas is above maxReplicas`, {
       replicas: options.replicas,
     });
   }
@@ -91,15 +117,20 @@ export function nuclioFunctionSpec(options: NuclioFunctionOptions): NuclioFuncti
     apiVersion: 'nuclio.io/v1beta1',
     kind: 'NuclioFunction',
     metadata: {
-      name: options.name,
+      name,
       namespace: options.namespace,
       labels: {
         ...options.labels,
         [PART_OF_LABEL]: PART_OF,
         'app.kubernetes.io/component': 'runtime-function',
         [PROJECT_LABEL]: options.projectName,
+        [CONTENT_TAG_LABEL]: served.tag,
+        [IMAGE_LABEL]: served.repository.slice(served.repository.lastIndexOf('/') + 1),
       },
-      annotations: { [RUNTIME_ID_ANNOTATION]: options.runtimeId },
+      annotations: {
+        [RUNTIME_ID_ANNOTATION]: options.runtimeId,
+        [SERVED_IMAGE_ANNOTATION]: `${served.repository}:${served.tag}`,
+      },
     },
     spec: {
       description: `codering-x runtime ${options.runtimeId}`,
@@ -131,9 +162,16 @@ export function nuclioFunctionSpec(options: NuclioFunctionOptions): NuclioFuncti
         },
       },
       eventTimeout: msToDuration(eventTimeoutMs(options.limits, options.eventTimeoutMarginMs ?? 5000)),
-      readinessTimeoutSeconds: 120,
+      readinessTimeoutSeconds: options.readinessTimeoutSeconds ?? DEFAULT_READINESS_TIMEOUT_SECONDS,
       serviceType: 'ClusterIP',
-      securityContext: { runAsUser: 0, runAsGroup: 0, runAsNonRoot: false, seccompProfile: { type: 'RuntimeDefault' } },
+      // Non-root, no capabilities (processor-container-security.ts): the proxy runs the program as itself.
+      securityContext: {
+        runAsUser: SANDBOX_USER,
+        runAsGroup: SANDBOX_USER,
+        runAsNonRoot: true,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      ...(options.serviceAccount === undefined ? {} : { serviceAccount: options.serviceAccount }),
       volumes: [
         tmpfsVolume('box', '/box', boxBytes),
         tmpfsVolume('tmp', '/tmp', tmpBytes),

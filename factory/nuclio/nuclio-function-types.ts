@@ -41,7 +41,7 @@ export interface NuclioVolume {
 export interface NuclioPodSecurityContext {
   runAsUser: number;
   runAsGroup: number;
-  runAsNonRoot: boolean;
+  runAsNonRoot: true;
   seccompProfile: { type: 'RuntimeDefault' };
 }
 
@@ -63,6 +63,8 @@ export interface NuclioFunctionSpec {
   readinessTimeoutSeconds: number;
   serviceType: 'ClusterIP';
   securityContext: NuclioPodSecurityContext;
+  /** The pods' service account (Nuclio sets `serviceAccountName` from it on every deploy). */
+  serviceAccount?: string;
   volumes: NuclioVolume[];
 }
 

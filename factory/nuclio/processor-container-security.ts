@@ -1,51 +1,79 @@
 /**
  * The container-level hardening of a function's pod. Nuclio (v1.14) copies `spec.securityContext` to
  * the *pod* only, and builds the container itself (`functionres/lazy.go`): capabilities,
- * `allowPrivilegeEscalation` and `readOnlyRootFilesystem` cannot be asked for in a NuclioFunction. So
- * the Pulumi program applies them to the Deployment the controller creates (`nuclio-<name>`, container
- * `nuclio`) with a server-side-apply patch, once the function is ready. The controller's later updates
- * modify the container in place and keep these fields; a Deployment it re-creates from scratch lacks
- * them until the next `pulumi up`, which is why the proxy must also drop privileges itself.
+ * `allowPrivilegeEscalation` and `readOnlyRootFilesystem` cannot be asked for in a NuclioFunction, nor
+ * can the pod's `automountServiceAccountToken`. So the Pulumi program applies them to the Deployment
+ * the controller creates (`nuclio-<name>`, container `nuclio`) with a server-side-apply patch, once the
+ * function is ready. The controller's later updates modify that Deployment in place and keep these
+ * fields; a Deployment it re-creates from scratch lacks them until the next `pulumi up`, which is why
+ * what matters most is also set where Nuclio keeps it: the pod runs non-root (the function's pod
+ * security context) under a service account that mounts no token, and the proxy sets
+ * no-new-privileges itself.
  */
 
 import { NUCLIO_RESOURCE_PREFIX } from './function-name';
+import { SANDBOX_USER } from './nuclio-function-spec';
 
 /** Nuclio's name for the function's container (`client.FunctionContainerName`). */
 export const NUCLIO_CONTAINER_NAME = 'nuclio';
 
-/** Capabilities the proxy keeps: switch to the sandbox user (SETUID, SETGID) and kill its processes. */
-export const PROXY_CAPABILITIES = ['SETUID', 'SETGID', 'KILL'] as const;
+/** Every function's service account: it mounts no API token, and no role is bound to it. */
+export const FUNCTION_SERVICE_ACCOUNT = 'codering-function';
 
 export interface ContainerSecurityContext {
   runAsUser: number;
+  runAsGroup: number;
+  runAsNonRoot: true;
   allowPrivilegeEscalation: false;
   /**
    * The processor writes no file (its config is a read-only ConfigMap mount, its logs go to stdout) and
    * the proxy writes only under /box and /tmp, which are memory-backed emptyDirs.
    */
   readOnlyRootFilesystem: true;
-  capabilities: { drop: ['ALL']; add: string[] };
+  /** None added: the proxy runs the program as its own (non-root) user and needs no privilege. */
+  capabilities: { drop: ['ALL'] };
   seccompProfile: { type: 'RuntimeDefault' };
 }
 
 export function processorContainerSecurityContext(): ContainerSecurityContext {
   return {
-    // The proxy must start as root to switch to the sandbox user; the user's program runs as uid 1000.
-    runAsUser: 0,
+    runAsUser: SANDBOX_USER,
+    runAsGroup: SANDBOX_USER,
+    runAsNonRoot: true,
     allowPrivilegeEscalation: false,
     readOnlyRootFilesystem: true,
-    capabilities: { drop: ['ALL'], add: [...PROXY_CAPABILITIES] },
+    capabilities: { drop: ['ALL'] },
     seccompProfile: { type: 'RuntimeDefault' },
   };
 }
 
+export interface ProcessorPodSpecPatch {
+  /** Belt and braces: the service account already mounts none. */
+  automountServiceAccountToken: false;
+  /**
+   * `false`: the pod gets a user namespace of its own (Kubernetes ≥ 1.30 with the feature on), so its
+   * uid 1000 is a host uid no other pod has, and RLIMIT_NPROC counts this pod's processes only.
+   */
+  hostUsers?: false;
+  containers: { name: string; securityContext: ContainerSecurityContext }[];
+}
+
 export interface ProcessorDeploymentPatch {
   metadata: { name: string; namespace: string; annotations: Record<string, string> };
-  spec: { template: { spec: { containers: { name: string; securityContext: ContainerSecurityContext }[] } } };
+  spec: { template: { spec: ProcessorPodSpecPatch } };
+}
+
+export interface ProcessorDeploymentPatchOptions {
+  /** Give each pod its own user namespace (`hostUsers: false`). */
+  userNamespaces?: boolean;
 }
 
 /** The server-side-apply body for the function's Deployment (containers merge by name). */
-export function processorDeploymentPatch(functionName: string, namespace: string): ProcessorDeploymentPatch {
+export function processorDeploymentPatch(
+  functionName: string,
+  namespace: string,
+  options: ProcessorDeploymentPatchOptions = {},
+): ProcessorDeploymentPatch {
   return {
     metadata: {
       name: `${NUCLIO_RESOURCE_PREFIX}${functionName}`,
@@ -55,7 +83,11 @@ export function processorDeploymentPatch(functionName: string, namespace: string
     },
     spec: {
       template: {
-        spec: { containers: [{ name: NUCLIO_CONTAINER_NAME, securityContext: processorContainerSecurityContext() }] },
+        spec: {
+          automountServiceAccountToken: false,
+          ...(options.userNamespaces === true ? { hostUsers: false as const } : {}),
+          containers: [{ name: NUCLIO_CONTAINER_NAME, securityContext: processorContainerSecurityContext() }],
+        },
       },
     },
   };

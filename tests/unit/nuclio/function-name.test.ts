@@ -2,6 +2,7 @@ import {
   MAX_FUNCTION_NAME_LENGTH,
   functionNameForImage,
   functionNameForRuntime,
+  imageNameOf,
   isFunctionName,
   toFunctionName,
 } from '../../../factory/nuclio';
@@ -24,6 +25,18 @@ describe('function names', () => {
     expect(functionNameForImage('codering/python-nuclio:3.11.2-3f83798b1ac3')).toBe(
       functionNameForImage('127.0.0.1:5000/codering/python:3.11.2-3f83798b1ac3'),
     );
+  });
+
+  it('splits a reference into the factory\'s repository and tag, whatever the registry or digest', () => {
+    const digest = `@sha256:${'a'.repeat(64)}`;
+    expect(imageNameOf(`127.0.0.1:5000/codering/python:3.11.2-3f83798b1ac3${digest}`)).toEqual({
+      repository: 'codering/python',
+      tag: '3.11.2-3f83798b1ac3',
+    });
+    expect(imageNameOf('registry.example.org/codering/api:0.1.0-0123456789ab')).toEqual({ repository: 'codering/api', tag: '0.1.0-0123456789ab' });
+    expect(imageNameOf('localhost/codering/php')).toEqual({ repository: 'codering/php', tag: 'latest' });
+    expect(imageNameOf('codering/node:20.19.0')).toEqual({ repository: 'codering/node', tag: '20.19.0' });
+    expect(() => imageNameOf('registry:5000/codering/python:')).toThrow(/not an image reference/);
   });
 
   it('keeps long names within what `nuclio-<name>` allows and distinct', () => {

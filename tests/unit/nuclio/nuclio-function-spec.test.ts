@@ -3,6 +3,7 @@ import {
   eventTimeoutMs,
   nuclioFunctionSpec,
   nuclioProjectSpec,
+  functionNameForImage,
   processorDeploymentPatch,
   quantityToBytes,
   validateNuclioFunction,
@@ -12,11 +13,13 @@ import { isCoderingError } from '../../../errors';
 
 const MiB = 1024 * 1024;
 
+const SERVED = 'registry:5000/codering/python:3.11.2-3f83798b1ac3';
+
 const options: NuclioFunctionOptions = {
-  name: 'codering-python-3-11-2',
+  servedImage: SERVED,
   namespace: 'codering',
   projectName: 'codering',
-  image: `registry:5000/codering/python:3.11.2@sha256:${'b'.repeat(64)}`,
+  image: `registry:5000/codering/python-nuclio@sha256:${'b'.repeat(64)}`,
   runtimeId: 'python@3.11.2',
   limits: { wallMs: 20_000, compileWallMs: 60_000, memoryBytes: 512 * MiB },
   replicas: { min: 2, max: 4 },
@@ -38,6 +41,21 @@ describe('nuclioFunctionSpec', () => {
     expect(body.metadata.labels['nuclio.io/project-name']).toBe('codering');
     expect(body.metadata.labels['app.kubernetes.io/part-of']).toBe('codering-x');
     expect(body.metadata.annotations['codering.org/runtime-id']).toBe('python@3.11.2');
+  });
+
+  it('is named from the image the API runs, by the one naming function, and says which image that is', () => {
+    expect(body.metadata.name).toBe(functionNameForImage(SERVED));
+    expect(body.metadata.name).toBe('codering-python-3-11-2-3f83798b1ac3');
+    expect(nuclioFunctionSpec({ ...options, functionPrefix: 'x-' }).metadata.name).toBe('x-python-3-11-2-3f83798b1ac3');
+    expect(body.metadata.annotations['codering.org/image']).toBe('codering/python:3.11.2-3f83798b1ac3');
+    expect(body.metadata.labels).toMatchObject({ 'codering.org/content-tag': '3.11.2-3f83798b1ac3', 'codering.org/image-name': 'python' });
+  });
+
+  it('waits long enough for a first pull of a large image, and runs under the given service account', () => {
+    expect(body.spec.readinessTimeoutSeconds).toBeGreaterThanOrEqual(600);
+    expect(body.spec.serviceAccount).toBeUndefined();
+    const custom = nuclioFunctionSpec({ ...options, readinessTimeoutSeconds: 900, serviceAccount: 'codering-function' });
+    expect(custom.spec).toMatchObject({ readinessTimeoutSeconds: 900, serviceAccount: 'codering-function' });
   });
 
   it('runs the pre-built image with the shell runtime, no build', () => {
@@ -70,17 +88,17 @@ describe('nuclioFunctionSpec', () => {
     expect(nuclioFunctionSpec({ ...options, memory: '2Gi' }).spec.resources.limits.memory).toBe('2Gi');
   });
 
-  it('sets only pod-level security keys Nuclio understands', () => {
+  it('runs non-root, with only pod-level security keys Nuclio understands', () => {
     expect(body.spec.securityContext).toEqual({
-      runAsUser: 0,
-      runAsGroup: 0,
-      runAsNonRoot: false,
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      runAsNonRoot: true,
       seccompProfile: { type: 'RuntimeDefault' },
     });
   });
 
-  it('rejects bad names and replica ranges', () => {
-    expect(() => nuclioFunctionSpec({ ...options, name: 'Python_3' })).toThrow(/not a valid Nuclio function name/);
+  it('rejects images that give no name, and bad replica ranges', () => {
+    expect(() => nuclioFunctionSpec({ ...options, servedImage: 'registry:5000/' })).toThrow(/not an image reference/);
     expect(() => nuclioFunctionSpec({ ...options, replicas: { min: 3, max: 1 } })).toThrow(/minReplicas/);
   });
 });
@@ -107,6 +125,12 @@ describe('the closed schema', () => {
     expect(() => validateNuclioFunction(wrong)).toThrow(/allowPrivilegeEscalation/);
   });
 
+  it('rejects root', () => {
+    const root = structuredClone(body) as unknown as { spec: { securityContext: Record<string, unknown> } };
+    root.spec.securityContext.runAsUser = 0;
+    expect(() => validateNuclioFunction(root)).toThrow(/runAsUser/);
+  });
+
   it('rejects a missing project label and a wrong state', () => {
     const noLabel = structuredClone(body) as unknown as { metadata: { labels: Record<string, string> } };
     delete noLabel.metadata.labels['nuclio.io/project-name'];
@@ -125,15 +149,26 @@ describe('the closed schema', () => {
 });
 
 describe('processorDeploymentPatch', () => {
-  it('drops every capability but the three the proxy needs, on the container Nuclio creates', () => {
+  it('drops every capability, runs non-root and read-only, mounts no token, on the Deployment Nuclio creates', () => {
     const patch = processorDeploymentPatch('codering-python-3-11-2', 'codering');
     expect(patch.metadata.name).toBe('nuclio-codering-python-3-11-2');
+    expect(patch.spec.template.spec.automountServiceAccountToken).toBe(false);
+    expect(patch.spec.template.spec.hostUsers).toBeUndefined();
     const [container] = patch.spec.template.spec.containers;
     expect(container?.name).toBe(NUCLIO_CONTAINER_NAME);
-    expect(container?.securityContext).toMatchObject({
+    expect(container?.securityContext).toEqual({
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      runAsNonRoot: true,
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
-      capabilities: { drop: ['ALL'], add: ['SETUID', 'SETGID', 'KILL'] },
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
     });
+  });
+
+  it('gives each pod a user namespace when asked', () => {
+    const patch = processorDeploymentPatch('codering-python-3-11-2', 'codering', { userNamespaces: true });
+    expect(patch.spec.template.spec.hostUsers).toBe(false);
   });
 });
