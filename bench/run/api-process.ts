@@ -12,7 +12,7 @@ import path from 'node:path';
 import { coderingConfig } from '../../config';
 import { REPOSITORY_ROOT } from '../../factory';
 import { OWNER_PID_LABEL, KIND_LABEL, WORKER_KIND } from '../../registry-api/platform/local';
-import { docker } from './docker-cli';
+import { removeContainers } from './bench-containers';
 
 const READY_POLL_MS = 500;
 const STOP_WAIT_MS = 30_000;
@@ -122,9 +122,10 @@ export class ApiProcess {
       clearTimeout(timer);
       if (!this.exited) this.child.kill('SIGKILL');
     }
-    const { stdout } = await docker(['ps', '-aq', ...this.workerFilters()]);
-    const left = stdout.split('\n').filter(Boolean);
-    if (left.length > 0) await docker(['rm', '-f', ...left], 60_000);
-    fs.rmSync(this.dataDir, { recursive: true, force: true });
+    try {
+      await removeContainers(this.workerFilters());
+    } finally {
+      fs.rmSync(this.dataDir, { recursive: true, force: true });
+    }
   }
 }
