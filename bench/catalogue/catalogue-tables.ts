@@ -42,15 +42,15 @@ export function latencyTable(levels: readonly LevelSummary[]): string {
 
 export function coldStartTable(levels: readonly LevelSummary[]): string {
   return renderTable(
-    '2. Cold starts vs warm runs (ms): start = timings.coldStartMs, queue = timings.queueMs of cold runs, penalty = a cold run minus the warm p50 of its version',
+    '2. Cold starts vs warm runs (ms): start = timings.coldStartMs, queue = timings.queueMs of cold runs, penalty = a good cold run minus the warm p50 of its version',
     [
-      'c', 'cold starts', 'of hot', 'API cold starts', 'start p50', 'start p95', 'queue p50', 'queue p95', 'cold p50', 'cold p95',
-      'penalty p50', 'penalty p95', 'warm n', 'warm p50', 'warm p95',
+      'c', 'cold starts', 'of hot', 'API cold starts', 'start p50', 'start p95', 'queue p50', 'queue p95', 'cold ok', 'cold p50', 'cold p95',
+      'penalty p50', 'penalty p95', 'warm ok', 'warm p50', 'warm p95',
     ],
     levels.map((level) => [
       String(level.concurrency), String(level.coldStarts), String(level.hotColdStarts), String(level.apiColdStarts),
       level.coldStartMs.p50, level.coldStartMs.p95, level.coldQueueMs.p50, level.coldQueueMs.p95,
-      level.coldRun.p50, level.coldRun.p95, level.coldPenalty.p50, level.coldPenalty.p95,
+      String(level.coldRun.count), level.coldRun.p50, level.coldRun.p95, level.coldPenalty.p50, level.coldPenalty.p95,
       String(level.warmRun.count), level.warmRun.p50, level.warmRun.p95,
     ]),
   );

@@ -39,7 +39,7 @@ export interface LevelSummary {
   okPerSecond: number;
   hot: LatencySummary;
   tail: LatencySummary;
-  /** Answers whose winning worker was started for them (`timings.coldStart`). */
+  /** Answers (wrong ones included) whose winning worker was started for them (`timings.coldStart`). */
   coldStarts: number;
   /** Those of the hot versions: past the first of each, a hot version lost its warm workers. */
   hotColdStarts: number;
@@ -118,6 +118,8 @@ export function summarizeLevel(level: LevelResult, ranked: readonly RankedVersio
   const floorImages = new Set(ranked.filter((version) => version.floor).map((version) => version.reference));
   const ok = level.requests.filter((request) => request.outcome === 'ok');
   const failed = level.requests.filter((request) => request.outcome !== 'ok');
+  // a wrong answer had its worker too: cold starts count every run answered, latencies only good answers
+  const answeredCold = level.requests.filter((request) => request.httpStatus === 200 && request.coldStart);
   const cold = ok.filter((request) => request.coldStart);
   const warm = ok.filter((request) => !request.coldStart);
   const evictions = evictionsOf(level, () => true);
@@ -136,10 +138,10 @@ export function summarizeLevel(level: LevelResult, ranked: readonly RankedVersio
     okPerSecond: ok.length / (level.wallMs / 1000),
     hot: ms(ok.filter((request) => request.hot)),
     tail: ms(ok.filter((request) => !request.hot)),
-    coldStarts: cold.length,
-    hotColdStarts: cold.filter((request) => request.hot).length,
-    coldStartMs: summarize(cold.map((request) => request.coldStartMs)),
-    coldQueueMs: summarize(cold.map((request) => request.queueMs)),
+    coldStarts: answeredCold.length,
+    hotColdStarts: answeredCold.filter((request) => request.hot).length,
+    coldStartMs: summarize(answeredCold.map((request) => request.coldStartMs)),
+    coldQueueMs: summarize(answeredCold.map((request) => request.queueMs)),
     coldRun: ms(cold),
     warmRun: ms(warm),
     coldPenalty: summarize(coldPenalties(ok)),
