@@ -15,101 +15,68 @@ import { performance } from 'node:perf_hooks';
 import {
   ApiProcess,
   BENCH_LANGUAGES,
-  benchConditions,
   benchDir,
   cgroupV1Available,
-  CleanupStack,
-  closeRunClient,
   concurrencySection,
   concurrencyTable,
-  docker,
+  elapsed,
   ensureRuntimeImages,
   errorLines,
   floorTable,
+  load,
   oursSequentialTable,
   PLAN,
   raceModesSection,
   raceModesTable,
-  removeBenchContainers,
+  runBench,
   sequentialSections,
   writeBenchReport,
 } from './run';
 
-function elapsed(since: number): string {
-  return `${((performance.now() - since) / 1000).toFixed(1)} s`;
-}
+runBench('run', PLAN.quick, async ({ startedAt, since, conditions, cleanups }) => {
+  if (!cgroupV1Available()) console.log('note: no cgroup v1 cpuacct hierarchy: worker CPU is not measured');
 
-/** The load when a section starts: the first thing to look at when two runs disagree. */
-function load(): string {
-  return ` (load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})`;
-}
+  const runtimes = await ensureRuntimeImages(BENCH_LANGUAGES);
+  for (const runtime of runtimes) console.log(`  ${runtime.runtimeId.padEnd(16)} ${runtime.reference}${runtime.cached ? '' : ' (built now)'}`);
 
-async function main(): Promise<void> {
-  const startedAt = new Date();
-  const since = performance.now();
-  const cleanups = new CleanupStack();
-  cleanups.runOnSignals();
-  cleanups.push('bench containers', async () => {
-    const removed = await removeBenchContainers();
-    if (removed > 0) console.log(`cleanup: removed ${removed} bench container(s)`);
+  const api = await ApiProcess.start(path.join(benchDir(), `api-${startedAt.toISOString().replace(/[:.]/g, '-')}.log`));
+  cleanups.push('API process', () => api.stop());
+  const readyMs = await api.waitReady(PLAN.readyTimeoutMs);
+  console.log(`\n[${elapsed(since)}] API ready at ${api.baseUrl} (pid ${api.pid}) after ${readyMs} ms; log: ${path.relative(process.cwd(), api.logFile)}`);
+
+  console.log(`\n[${elapsed(since)}] sections 1 and 2: the floor and ours end to end, interleaved${load()}`);
+  const { floor, ours } = await sequentialSections(api.baseUrl, runtimes);
+  console.log(floorTable(floor));
+  console.log(oursSequentialTable(ours, floor));
+
+  console.log(`\n[${elapsed(since)}] section 3: the peers' model vs ours${load()}`);
+  const concurrency = await concurrencySection(api.baseUrl, runtimes);
+  console.log(concurrencyTable(concurrency));
+
+  console.log(`\n[${elapsed(since)}] section 4: race modes${load()}`);
+  const modes = await raceModesSection(api, runtimes);
+  console.log(raceModesTable(modes, floor));
+
+  const errors = errorLines([
+    ...floor.map((row) => ({ ...row, label: `floor ${row.language}/${row.program}` })),
+    ...ours.map((row) => ({ ...row, label: `ours ${row.language}/${row.program} pause ${row.pauseMs}` })),
+    ...concurrency.map((row) => ({ ...row, label: `${row.contender} ${row.language} c=${row.concurrency}` })),
+    ...modes.map((row) => ({ ...row, label: `${row.mode} ${row.language}` })),
+  ]);
+  console.log(errors.length === 0 ? '\nerrors: none' : `\nerrors:\n${errors.join('\n')}`);
+
+  const file = writeBenchReport(startedAt, {
+    conditions: { ...conditions, loadAverageAtEnd: os.loadavg(), durationS: (performance.now() - since) / 1000 },
+    plan: PLAN,
+    runtimes,
+    floor,
+    ours,
+    concurrency,
+    modes,
   });
-  try {
-    const dockerServer = (await docker(['version', '--format', '{{.Server.Version}}'], 10_000)).stdout.trim();
-    const conditions = benchConditions(startedAt, dockerServer);
-    console.log(`codering-x run bench${PLAN.quick ? ' (quick)' : ''}: ${os.cpus().length} CPUs, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, Docker ${dockerServer}, Node ${process.version}, commit ${conditions.commit}`);
-    if (!cgroupV1Available()) console.log('note: no cgroup v1 cpuacct hierarchy: worker CPU is not measured');
-
-    const runtimes = await ensureRuntimeImages(BENCH_LANGUAGES);
-    for (const runtime of runtimes) console.log(`  ${runtime.runtimeId.padEnd(16)} ${runtime.reference}${runtime.cached ? '' : ' (built now)'}`);
-
-    const api = await ApiProcess.start(path.join(benchDir(), `api-${startedAt.toISOString().replace(/[:.]/g, '-')}.log`));
-    cleanups.push('API process', () => api.stop());
-    const readyMs = await api.waitReady(PLAN.readyTimeoutMs);
-    console.log(`\n[${elapsed(since)}] API ready at ${api.baseUrl} (pid ${api.pid}) after ${readyMs} ms; log: ${path.relative(process.cwd(), api.logFile)}`);
-
-    console.log(`\n[${elapsed(since)}] sections 1 and 2: the floor and ours end to end, interleaved${load()}`);
-    const { floor, ours } = await sequentialSections(api.baseUrl, runtimes);
-    console.log(floorTable(floor));
-    console.log(oursSequentialTable(ours, floor));
-
-    console.log(`\n[${elapsed(since)}] section 3: the peers' model vs ours${load()}`);
-    const concurrency = await concurrencySection(api.baseUrl, runtimes);
-    console.log(concurrencyTable(concurrency));
-
-    console.log(`\n[${elapsed(since)}] section 4: race modes${load()}`);
-    const modes = await raceModesSection(api, runtimes);
-    console.log(raceModesTable(modes, floor));
-
-    const errors = errorLines([
-      ...floor.map((row) => ({ ...row, label: `floor ${row.language}/${row.program}` })),
-      ...ours.map((row) => ({ ...row, label: `ours ${row.language}/${row.program} pause ${row.pauseMs}` })),
-      ...concurrency.map((row) => ({ ...row, label: `${row.contender} ${row.language} c=${row.concurrency}` })),
-      ...modes.map((row) => ({ ...row, label: `${row.mode} ${row.language}` })),
-    ]);
-    console.log(errors.length === 0 ? '\nerrors: none' : `\nerrors:\n${errors.join('\n')}`);
-
-    const file = writeBenchReport(startedAt, {
-      conditions: { ...conditions, loadAverageAtEnd: os.loadavg(), durationS: (performance.now() - since) / 1000 },
-      plan: PLAN,
-      runtimes,
-      floor,
-      ours,
-      concurrency,
-      modes,
-    });
-    console.log(`\n[${elapsed(since)}] report: ${path.relative(process.cwd(), file)}`);
-    // The peers' model failing under load (a cold start per request on 2 cores) is a finding, not a
-    // broken bench; any error of ours or of the floor is.
-    const ownErrors = [...floor, ...ours, ...modes].some((row) => row.errors > 0) ||
-      concurrency.some((row) => row.contender !== 'peers' && row.errors > 0);
-    if (ownErrors) process.exitCode = 1;
-  } finally {
-    closeRunClient();
-    await cleanups.runAll();
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error('bench failed:', error instanceof Error ? error.stack ?? error.message : error);
-  process.exitCode = 1;
+  console.log(`\n[${elapsed(since)}] report: ${path.relative(process.cwd(), file)}`);
+  // The peers' model failing under load (a cold start per request on 2 cores) is a finding, not a
+  // broken bench; any error of ours or of the floor is.
+  return [...floor, ...ours, ...modes].some((row) => row.errors > 0) ||
+    concurrency.some((row) => row.contender !== 'peers' && row.errors > 0);
 });

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { coderingConfig } from '../../config';
 import { REPOSITORY_ROOT } from '../../factory';
 import { OWNER_PID_LABEL, KIND_LABEL, WORKER_KIND } from '../../registry-api/platform/local';
-import { docker } from './docker-cli';
+import { removeContainers } from './bench-containers';
 
 const READY_POLL_MS = 500;
 const STOP_WAIT_MS = 30_000;
@@ -42,6 +42,7 @@ export class ApiProcess {
     private readonly child: ChildProcess,
     readonly baseUrl: string,
     readonly logFile: string,
+    private readonly dataDir: string,
   ) {
     child.once('exit', () => (this.exited = true));
   }
@@ -73,7 +74,7 @@ export class ApiProcess {
       stdio: ['ignore', log, log],
     });
     fs.closeSync(log);
-    return new ApiProcess(child, `http://127.0.0.1:${port}`, logFile);
+    return new ApiProcess(child, `http://127.0.0.1:${port}`, logFile, dataDir);
   }
 
   /** Waits for `/readyz` (default runtimes built and their pools warm), bounded. */
@@ -107,7 +108,10 @@ export class ApiProcess {
     return ['--filter', `label=${KIND_LABEL}=${WORKER_KIND}`, '--filter', `label=${OWNER_PID_LABEL}=${this.pid}`];
   }
 
-  /** Graceful stop (the server removes its workers); past the deadline, killed and its workers removed. */
+  /**
+   * Graceful stop (the server removes its workers); past the deadline, killed and its workers removed.
+   * Its data directory goes too: a bench that starts several APIs would leave one per start.
+   */
   async stop(): Promise<void> {
     if (!this.exited) {
       const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
@@ -118,8 +122,10 @@ export class ApiProcess {
       clearTimeout(timer);
       if (!this.exited) this.child.kill('SIGKILL');
     }
-    const { stdout } = await docker(['ps', '-aq', ...this.workerFilters()]);
-    const left = stdout.split('\n').filter(Boolean);
-    if (left.length > 0) await docker(['rm', '-f', ...left], 60_000);
+    try {
+      await removeContainers(this.workerFilters());
+    } finally {
+      fs.rmSync(this.dataDir, { recursive: true, force: true });
+    }
   }
 }

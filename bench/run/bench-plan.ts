@@ -6,7 +6,8 @@
 import { coderingConfig } from '../../config';
 
 const quick = coderingConfig().bench.quick;
-const scaled = (full: number, small: number): number => (quick ? small : full);
+/** `full`, or `small` in quick mode. */
+export const scaled = (full: number, small: number): number => (quick ? small : full);
 
 export const PLAN = {
   quick,

@@ -10,15 +10,26 @@ export type ProgramName = 'hello' | 'echo';
 export const BENCH_LANGUAGES: readonly BenchLanguage[] = ['python', 'node', 'php'];
 export const PROGRAM_NAMES: readonly ProgramName[] = ['hello', 'echo'];
 
-export interface BenchProgram {
-  language: BenchLanguage;
-  name: ProgramName;
+/**
+ * What one run sends and what it must print, whichever way it is run (our API, a `docker run --once`):
+ * a bench program below, or a runtime's catalogue smoke test (bench/catalogue).
+ */
+export interface RunCase {
+  /** How an error names it: `python/hello`, `rust@1.85.1 smoke`. */
+  label: string;
+  files: { name: string; content: string }[];
   /** The main file's name, as the catalogue's runtime expects it. */
   main: string;
-  source: string;
   stdin: string;
+  args: string[];
   /** What a correct run prints: every answer is checked, a fast wrong answer counts as an error. */
   expectedStdout: string;
+}
+
+export interface BenchProgram extends RunCase {
+  language: BenchLanguage;
+  name: ProgramName;
+  source: string;
 }
 
 const ECHO_INPUT = 'the quick brown fox\njumps over the lazy dog\n';
@@ -45,11 +56,14 @@ export function benchProgram(language: BenchLanguage, name: ProgramName): BenchP
   const sources = SOURCES[language];
   const isEcho = name === 'echo';
   return {
+    label: `${language}/${name}`,
     language,
     name,
+    files: [{ name: sources.main, content: sources[name] }],
     main: sources.main,
     source: sources[name],
     stdin: isEcho ? ECHO_INPUT : '',
+    args: [],
     expectedStdout: isEcho ? ECHO_INPUT : 'hello world\n',
   };
 }

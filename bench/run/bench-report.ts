@@ -1,5 +1,5 @@
 /**
- * The JSON report of one bench run, `<data dir>/bench/run-<timestamp>.json`: every summary, the raw
+ * The JSON report of one bench run, `<data dir>/bench/<bench>-<timestamp>.json`: every summary, the raw
  * sequential samples and the conditions (machine load, engine, commit), so that a number can be
  * traced back to what produced it.
  */
@@ -42,10 +42,10 @@ export function benchDir(): string {
   return path.join(factoryConfig().dataDir, 'bench');
 }
 
-/** Writes the report; returns its path. */
-export function writeBenchReport(startedAt: Date, report: object): string {
+/** Writes the report of the bench named `bench` (`run`, `catalogue`); returns its path. */
+export function writeBenchReport(startedAt: Date, report: object, bench = 'run'): string {
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
-  const file = path.join(benchDir(), `run-${stamp}.json`);
+  const file = path.join(benchDir(), `${bench}-${stamp}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   return file;

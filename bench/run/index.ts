@@ -1,7 +1,8 @@
-/** The run bench's parts, as `run.bench.ts` and `clean.bench.ts` use them. */
+/** The run bench's parts, as `run.bench.ts`, `clean.bench.ts` and `catalogue.bench.ts` use them. */
 export { ApiProcess } from './api-process';
 export { removeBenchContainers } from './bench-containers';
 export { PLAN } from './bench-plan';
+export { elapsed, load, runBench, type BenchRun } from './bench-main';
 export { BENCH_LANGUAGES } from './bench-programs';
 export { benchConditions, benchDir, writeBenchReport } from './bench-report';
 export { CleanupStack } from './cleanup-stack';
@@ -13,4 +14,4 @@ export { closeRunClient } from './run-client';
 export { ensureRuntimeImages } from './runtime-images';
 export { sequentialSections } from './sequential-section';
 export { concurrencyTable, errorLines, floorTable, oursSequentialTable, raceModesTable } from './section-tables';
-export { cgroupV1Available } from './worker-cpu';
+export { cgroupV1Available } from './worker-cgroups';

@@ -4,6 +4,7 @@ export interface LatencySummary {
   count: number;
   p50: number;
   p95: number;
+  p99: number;
   mean: number;
   min: number;
   max: number;
@@ -22,6 +23,7 @@ export function summarize(samples: readonly number[]): LatencySummary {
     count: sorted.length,
     p50: percentile(sorted, 0.5),
     p95: percentile(sorted, 0.95),
+    p99: percentile(sorted, 0.99),
     mean: sorted.length === 0 ? Number.NaN : sum / sorted.length,
     min: sorted[0] ?? Number.NaN,
     max: sorted[sorted.length - 1] ?? Number.NaN,

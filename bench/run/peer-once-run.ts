@@ -10,27 +10,27 @@ import { decodeProxyResult, encodeProxyRequest } from '../../proxy';
 import { DEFAULT_CONFIG } from '../../config';
 import { benchContainerName } from './bench-containers';
 import { benchLabels } from './bench-labels';
-import type { BenchProgram } from './bench-programs';
+import type { RunCase } from './bench-programs';
 import { checkAnswer } from './answer-check';
 import { hardenedRunFlags } from './hardened-run-flags';
 
 /** Longer than `docker run` ever takes here, even 16 at once on 2 cores. */
 const ONCE_TIMEOUT_MS = 60_000;
 
-export function encodeOnceRequest(program: BenchProgram, id: string): Buffer {
+export function encodeOnceRequest(program: RunCase, id: string): Buffer {
   return encodeProxyRequest({
     requestId: id,
-    files: [{ name: program.main, content: program.source }],
+    files: program.files,
     main: program.main,
     stdin: program.stdin,
-    args: [],
+    args: program.args,
     // the API's default limits, so that both sides run under the same ones
     limits: DEFAULT_CONFIG.defaultLimits,
   });
 }
 
 /** One request the peers' way; resolves with its latency, rejects with what went wrong. */
-export function peerOnceRun(image: string, program: BenchProgram, id: string): Promise<number> {
+export function peerOnceRun(image: string, program: RunCase, id: string): Promise<number> {
   const request = encodeOnceRequest(program, id);
   return new Promise((resolve, reject) => {
     const started = performance.now();

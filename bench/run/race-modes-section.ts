@@ -11,7 +11,8 @@ import { boundedBatch, emptyBatch, mergeBatch, type BatchResult } from './bounde
 import { summarize, type LatencySummary } from './latency-stats';
 import { runOurs, type OurRun } from './run-client';
 import type { RuntimeUnderTest } from './runtime-images';
-import { cgroupV1Available, cpuDelta, workerCpuSnapshot } from './worker-cpu';
+import { cgroupV1Available } from './worker-cgroups';
+import { cpuDelta, workerCpuSnapshot } from './worker-cpu';
 
 export interface RaceModeResult {
   language: BenchLanguage;

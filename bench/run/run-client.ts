@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { RaceMode } from '../../registry-api/config';
 import type { RunResponse } from '../../registry-api/contract';
 import { checkAnswer } from './answer-check';
-import type { BenchProgram } from './bench-programs';
+import type { BenchProgram, RunCase } from './bench-programs';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -51,21 +51,40 @@ function postJson(url: string, body: unknown): Promise<{ status: number; text: s
   });
 }
 
-export async function runOurs(baseUrl: string, runtime: string, program: BenchProgram, mode: RaceMode): Promise<OurRun> {
+/** One `POST /v1/run` as sent: its HTTP status, its body and the client's latency. */
+export interface RunAttempt {
+  ms: number;
+  status: number;
+  text: string;
+}
+
+/** Sends `program` for `runtime`; `mode` undefined leaves the choice to the API (CODERING_RACE_MODE). */
+export async function postRun(baseUrl: string, runtime: string, program: RunCase, mode?: RaceMode): Promise<RunAttempt> {
   const started = performance.now();
   const { status, text } = await postJson(`${baseUrl}/v1/run`, {
     runtime,
-    files: [{ name: program.main, content: program.source }],
+    files: program.files,
     main: program.main,
     stdin: program.stdin,
+    args: program.args,
     mode,
   });
-  const ms = performance.now() - started;
-  if (status !== 200) throw new Error(`HTTP ${status}: ${text.slice(0, 300)}`);
-  const body = JSON.parse(text) as RunResponse;
+  return { ms: performance.now() - started, status, text };
+}
+
+/** The answer of a 200 that printed what it must; throws otherwise, with the status and the body's start. */
+export function checkedAnswer(program: RunCase, attempt: RunAttempt): RunResponse {
+  if (attempt.status !== 200) throw new Error(`HTTP ${attempt.status}: ${attempt.text.slice(0, 300)}`);
+  const body = JSON.parse(attempt.text) as RunResponse;
   checkAnswer(program, body.status, body.stdout);
+  return body;
+}
+
+export async function runOurs(baseUrl: string, runtime: string, program: BenchProgram, mode: RaceMode): Promise<OurRun> {
+  const attempt = await postRun(baseUrl, runtime, program, mode);
+  const body = checkedAnswer(program, attempt);
   return {
-    ms,
+    ms: attempt.ms,
     serverTotalMs: body.timings.totalMs,
     runMs: body.timings.runMs,
     queueMs: body.timings.queueMs,

@@ -6,27 +6,12 @@
  */
 
 import fs from 'node:fs';
-import { docker } from './docker-cli';
-
-const CGROUP_ROOT = '/sys/fs/cgroup/cpuacct/docker';
+import { readContainerCgroups } from './worker-cgroups';
 
 export type CpuSnapshot = Map<string, number>;
 
-export function cgroupV1Available(): boolean {
-  return fs.existsSync(CGROUP_ROOT);
-}
-
-export async function workerCpuSnapshot(filters: string[]): Promise<CpuSnapshot> {
-  const { stdout } = await docker(['ps', '-q', '--no-trunc', ...filters]);
-  const snapshot: CpuSnapshot = new Map();
-  for (const id of stdout.split('\n').filter(Boolean)) {
-    try {
-      snapshot.set(id, Number(fs.readFileSync(`${CGROUP_ROOT}/${id}/cpuacct.usage`, 'utf8').trim()));
-    } catch {
-      // the container ended between the listing and the read: it is simply not in this snapshot
-    }
-  }
-  return snapshot;
+export function workerCpuSnapshot(filters: string[]): Promise<CpuSnapshot> {
+  return readContainerCgroups(filters, 'cpuacct', (directory) => Number(fs.readFileSync(`${directory}/cpuacct.usage`, 'utf8').trim()));
 }
 
 export interface CpuDelta {
