@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { MIGRATIONS } from '../../../registry-api/database';
 import { JobStore, type BuildJob } from '../../../registry-api/jobs';
 import { buildFailure, FakeBuilder, makeTestApp, type TestApp, waitUntil } from './fakes';
 
@@ -121,7 +122,7 @@ test('the database is in WAL mode with a migration table', async () => {
   const Database = (await import('better-sqlite3')).default;
   const db = new Database(path.join(dataDir, 'codering.db'), { readonly: true });
   expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-  expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+  expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(MIGRATIONS.map((_, index) => ({ version: index + 1 })));
   db.close();
 });
 
