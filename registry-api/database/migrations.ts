@@ -24,4 +24,16 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX build_jobs_key_state ON build_jobs (job_key, state);
    CREATE INDEX build_jobs_created ON build_jobs (created_at);
    CREATE INDEX build_jobs_image ON build_jobs (image_reference);`,
+  // 2: API keys (registry-api/auth): the secret's SHA-256 only, never the secret
+  `CREATE TABLE api_keys (
+     id TEXT PRIMARY KEY,
+     name TEXT,
+     secret_sha256 TEXT NOT NULL,
+     scopes TEXT NOT NULL,
+     rate_limit_per_minute INTEGER CHECK (rate_limit_per_minute >= 0),
+     max_in_flight INTEGER CHECK (max_in_flight >= 0),
+     created_at TEXT NOT NULL,
+     last_used_at TEXT,
+     revoked_at TEXT
+   );`,
 ];

@@ -19,7 +19,7 @@ describe("the service's database", () => {
     expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(1000);
     expect(appliedMigrations(db)).toEqual(MIGRATIONS.map((_, index) => index + 1));
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
-    expect(tables).toEqual(expect.arrayContaining([{ name: 'build_jobs' }, { name: 'schema_migrations' }]));
+    expect(tables).toEqual(expect.arrayContaining([{ name: 'api_keys' }, { name: 'build_jobs' }, { name: 'schema_migrations' }]));
     db.close();
   });
 
