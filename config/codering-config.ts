@@ -5,6 +5,7 @@
  */
 
 import type { RunLimits } from '../proxy';
+import type { AuthMode } from './auth-modes';
 import type { PrebuildMode } from './prebuild-modes';
 import type { RaceMode } from './race-modes';
 
@@ -68,6 +69,14 @@ export interface CoderingConfig {
   /** Where `codering.db` (build jobs), the registry's files and the engine's log live. */
   dataDir: string;
   logLevel: LogLevel;
+  /** Who needs a key: everybody but the probes and docs (`required`), or only builders and admins (`run-open`). */
+  auth: AuthMode;
+  /** Requests a minute of one key (or one address without a key), unless the key has its own; 0: no limit. */
+  rateLimitPerMinute: number;
+  /** Runs in flight at once of one key (or one address without a key), unless the key has its own; 0: no limit. */
+  keyMaxInFlight: number;
+  /** Origins browser pages may call from (`https://host[:port]`, or `*`); empty: none. */
+  corsOrigins: string[];
   /** Runtimes warmed at start-up (`/readyz` waits for them) and built by `npm run up`, unless `prebuild` is `none`. */
   defaultRuntimes: string[];
   /** What is built before a run needs it: the defaults, the whole catalogue too, or nothing. */

@@ -6,6 +6,7 @@
 
 import type { JSONSchemaType } from 'ajv';
 import type { RunLimits } from '../proxy';
+import { AUTH_MODES } from './auth-modes';
 import type { BenchSettings, CoderingConfig, FactorySettings, NuclioConfig } from './codering-config';
 import { PREBUILD_MODES } from './prebuild-modes';
 import { RACE_MODES } from './race-modes';
@@ -63,7 +64,7 @@ export const coderingConfigSchema: JSONSchemaType<CoderingConfig> = {
   type: 'object',
   additionalProperties: false,
   required: [
-    'host', 'port', 'platform', 'dataDir', 'logLevel', 'defaultRuntimes', 'prebuild', 'warmFloor', 'maxWorkers',
+    'host', 'port', 'platform', 'dataDir', 'logLevel', 'auth', 'rateLimitPerMinute', 'keyMaxInFlight', 'corsOrigins', 'defaultRuntimes', 'prebuild', 'warmFloor', 'maxWorkers',
     'workersMemoryBytes', 'workersPerImageMax', 'idleTtlMs', 'demandWindowMs', 'queueMax', 'raceMode', 'pairMaxInFlight', 'retries', 'runMarginMs', 'acquireTimeoutMs', 'cancelGraceMs', 'cleanBudgetMs', 'hedge',
     'buildConcurrency', 'buildQueueMax', 'buildWaitMs', 'buildMaxAttempts', 'bodyLimitBytes', 'maxFiles',
     'maxFilesBytes', 'maxArgs', 'maxArgBytes', 'maxStdinBytes', 'maxLimits', 'defaultLimits', 'nuclio', 'factory',
@@ -75,6 +76,11 @@ export const coderingConfigSchema: JSONSchemaType<CoderingConfig> = {
     platform: { type: 'string', enum: ['local', 'nuclio'] },
     dataDir: { type: 'string', minLength: 1 },
     logLevel: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    auth: { type: 'string', enum: AUTH_MODES },
+    rateLimitPerMinute: { type: 'integer', minimum: 0, maximum: 1_000_000 },
+    keyMaxInFlight: { type: 'integer', minimum: 0, maximum: 4096 },
+    // An origin is scheme://host[:port], nothing after it: `https://x.org/` would match no browser's Origin.
+    corsOrigins: { type: 'array', items: { type: 'string', pattern: '^(\\*|https?://([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?)$' } },
     defaultRuntimes: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 64 } },
     prebuild: { type: 'string', enum: PREBUILD_MODES },
     warmFloor: { type: 'integer', minimum: 1, maximum: 64 },

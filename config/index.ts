@@ -17,5 +17,6 @@ export type {
   NuclioConfig,
   PlatformName,
 } from './codering-config';
+export { AUTH_MODES, type AuthMode } from './auth-modes';
 export { PREBUILD_MODES, type PrebuildMode } from './prebuild-modes';
 export { RACE_MODES, type RaceMode } from './race-modes';

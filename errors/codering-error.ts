@@ -31,10 +31,14 @@ export const ERROR_CATALOGUE = {
   files_rejected: { status: 400, kind: 'bad_input', title: 'The worker could not write the files as given' },
   main_not_found: { status: 400, kind: 'bad_input', title: 'The main file is not among the files' },
   not_found: { status: 404, kind: 'bad_input', title: 'No such resource' },
+  unauthorized: { status: 401, kind: 'bad_input', title: 'A key is needed, and none or an invalid one was sent' },
+  forbidden: { status: 403, kind: 'bad_input', title: "The key's scopes, or the page's origin, do not allow this" },
   data_dir_in_use: { status: 409, kind: 'internal', title: 'Another API process uses this data directory' },
   invalid_catalogue: { status: 500, kind: 'internal', title: 'A runtime.yaml of the catalogue is invalid' },
   // busy
   queue_full: { status: 429, kind: 'busy', title: 'Too many runs waiting for this runtime' },
+  rate_limited: { status: 429, kind: 'busy', title: 'Too many requests from this key (or address) in the last minute' },
+  too_many_runs: { status: 429, kind: 'busy', title: 'This key (or address) has as many runs in flight as it may' },
   not_ready: { status: 503, kind: 'busy', title: 'The service is starting or its workers are not warm' },
   // our own failures
   build_failed: { status: 502, kind: 'internal', title: 'The image build failed' },

@@ -10,6 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Catalogue } from '../factory/catalogue';
+import { documentAccess, KeyStore, openApiSecuritySchemes, registerAccessControl } from './auth';
 import type { CoderingConfig } from './config';
 import { Executor } from './executor';
 import { Readiness } from './health';
@@ -18,7 +19,7 @@ import { CataloguePrebuild, type ImageSource, RunImages, RuntimeWarmup } from '.
 import { BuildJobs, type JobStore } from './jobs';
 import { ApiMetrics } from './metrics';
 import type { Platform } from './platform';
-import { capacityRoutes, healthRoutes, imageRoutes, runRoutes, runtimeRoutes, type RouteContext } from './routes';
+import { capacityRoutes, healthRoutes, imageRoutes, keyRoutes, runRoutes, runtimeRoutes, type RouteContext } from './routes';
 
 export interface AppDeps {
   config: Readonly<CoderingConfig>;
@@ -26,6 +27,8 @@ export interface AppDeps {
   builder: ImageSource;
   platform: Platform;
   store: JobStore;
+  /** API keys; default: those of the job store's database, on its connection. */
+  keys?: KeyStore;
   /** A pino logger; default: fastify's own pino at `config.logLevel`. */
   logger?: FastifyBaseLogger;
   /** Default: a fresh registry with Node's default metrics. */
@@ -69,6 +72,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.removeContentTypeParser('text/plain');
 
   const metrics = deps.metrics ?? new ApiMetrics({ defaultMetrics: true });
+  const keys = deps.keys ?? new KeyStore(deps.store.database);
   const jobs = new BuildJobs({
     store: deps.store,
     builder: deps.builder,
@@ -119,6 +123,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);
+  // CORS, keys, rate limits, runs in flight: before the routes (see auth/access-control.ts)
+  registerAccessControl(app, { config, keys });
 
   void app.register(swagger, {
     openapi: {
@@ -127,8 +133,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
         description: 'Runtimes, image builds as jobs, and runs raced on warm workers',
         version: '1',
       },
-      tags: [{ name: 'run' }, { name: 'runtimes' }, { name: 'images' }, { name: 'health' }],
+      tags: [{ name: 'run' }, { name: 'runtimes' }, { name: 'images' }, { name: 'keys' }, { name: 'health' }],
+      components: { securitySchemes: openApiSecuritySchemes(config.auth) },
     },
+    transform: documentAccess(config.auth),
   });
   void app.register(swaggerUi, { routePrefix: '/docs' });
   // Routes in a plugin registered after swagger, so that swagger sees every one of them.
@@ -138,6 +146,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     capacityRoutes(api, context);
     runtimeRoutes(api, context);
     imageRoutes(api, context);
+    keyRoutes(api, keys);
     runRoutes(api, context);
   });
 

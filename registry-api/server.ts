@@ -13,6 +13,7 @@ import { createImageBuilder } from '../factory/builder';
 import { createDockerClient, type DockerClient } from '../factory/engine';
 import { factoryConfigOf } from '../factory/config';
 import { buildApp } from './app';
+import { announceAccess } from './auth';
 import { coderingConfig, ConfigError, type CoderingConfig } from './config';
 import { JobStore } from './jobs';
 import { createLocalPlatform, localPlatformSettings } from './platform/local';
@@ -65,6 +66,7 @@ export async function main(): Promise<void> {
   }
   const platform = await createPlatform(config, docker, logger);
   const app = buildApp({ config, catalogue, builder, platform, store, logger });
+  announceAccess(config, store.database, logger);
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {

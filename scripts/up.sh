@@ -61,6 +61,7 @@ cli_help() {
   npx codering render python@3          the Dockerfile the factory would build
   npx codering build python@3           build (and push) that runtime image
   npx codering images                   the images in the registry
+  npx codering keys create --scope run  an API key (keys list, keys revoke <id>; README: Keys)
 TXT
 }
 

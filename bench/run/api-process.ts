@@ -69,6 +69,11 @@ export class ApiProcess {
         CODERING_HOST: '127.0.0.1',
         CODERING_PORT: String(port),
         CODERING_DATA_DIR: dataDir,
+        // the bench measures runs, not who may send them: runs open, and no per-client limit (its
+        // concurrency section is one client sending 16 runs at once, hundreds a minute)
+        CODERING_AUTH: 'run-open',
+        CODERING_RATE_LIMIT_PER_MINUTE: '0',
+        CODERING_KEY_MAX_IN_FLIGHT: '0',
         ...(password === null ? {} : { CODERING_REGISTRY_PASSWORD: password }),
       },
       stdio: ['ignore', log, log],

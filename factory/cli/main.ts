@@ -6,6 +6,7 @@
  *   codering build <spec> [--lib x] [--no-push]
  *   codering images                          what the registry holds
  *   codering config get <VARIABLE> | env     the effective CODERING_* configuration
+ *   codering keys create|list|revoke         the API's keys
  * Results go to stdout, progress and errors to stderr. Exit codes: 0 ok, 1 our failure (engine,
  * registry, build), 2 bad input (unknown runtime, bad library, bad option).
  */
@@ -26,6 +27,7 @@ import { factoryConfig } from '../config';
 import { resolveRuntime } from '../resolve';
 import { BuildProgressDisplay } from './build-progress-display';
 import { addConfigCommand } from './config-command';
+import { addKeysCommand } from './keys-command';
 import { formatTable } from './table';
 
 /** Exit code of an error: 2 for the caller's mistake, 1 for ours. */
@@ -200,6 +202,7 @@ export function createProgram(io: Io = { out: (t) => process.stdout.write(t), er
     });
 
   addConfigCommand(program, io.out);
+  addKeysCommand(program, io.out, io.err);
   return program;
 }
 

@@ -10,6 +10,7 @@ export { capacitySchema, type CapacityBody } from './capacity-body';
 export { healthSchema } from './health-body';
 export { imageRequestSchema, type ImageRequestBody } from './image-request';
 export { jobListSchema, jobSchema, type JobBody } from './job-body';
+export { createdKeySchema, keyListSchema, keySchema, newKeyRequestSchema, type KeyBody, type NewKeyRequestBody } from './key-body';
 export { runRequestSchema, type RunInput } from './run-request';
 export { runResponseSchema, type AnsweredStatus, type RunResponse } from './run-response';
 export { resolvedRuntimeSchema, runtimeListSchema, runtimeSchema, type ResolvedRuntimeBody, type RuntimeBody } from './runtime-bodies';

@@ -1,36 +1,16 @@
 /**
  * Build jobs in SQLite (`<dataDir>/codering.db`): they must survive a restart, and a job is only a
  * few rows, so an embedded database beats a server. WAL lets `/v1/images/jobs` read while a build
- * writes its progress. Schema changes are numbered migrations recorded in `schema_migrations`.
+ * writes its progress. The schema is the service database's numbered migrations (registry-api/database).
  */
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { DATABASE_FILE, openServiceDatabase } from '../database';
 import type { BuildJob, JobState } from './build-job';
 import { JOB_STATES } from './build-job';
 import { DataDirLock } from './data-dir-lock';
-
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE build_jobs (
-     id TEXT PRIMARY KEY,
-     state TEXT NOT NULL CHECK (state IN ('queued', 'building', 'succeeded', 'failed')),
-     runtime TEXT NOT NULL,
-     runtime_id TEXT NOT NULL,
-     libraries TEXT NOT NULL,
-     job_key TEXT NOT NULL,
-     progress TEXT,
-     image TEXT,
-     image_reference TEXT,
-     error TEXT,
-     attempts INTEGER NOT NULL DEFAULT 0,
-     created_at TEXT NOT NULL,
-     updated_at TEXT NOT NULL
-   );
-   CREATE INDEX build_jobs_key_state ON build_jobs (job_key, state);
-   CREATE INDEX build_jobs_created ON build_jobs (created_at);
-   CREATE INDEX build_jobs_image ON build_jobs (image_reference);`,
-];
 
 interface JobRow {
   id: string;
@@ -47,7 +27,7 @@ interface JobRow {
   updated_at: string;
 }
 
-export const DATABASE_FILE = 'codering.db';
+export { DATABASE_FILE };
 
 export class JobStore {
   private readonly db: Database.Database;
@@ -56,11 +36,12 @@ export class JobStore {
 
   /** Opens (creating the folder and the file if needed) and migrates. `:memory:` works for tests. */
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+    this.db = openServiceDatabase(file);
+  }
+
+  /** The connection, for the service's other stores (API keys) to share: one database, one handle. */
+  get database(): Database.Database {
+    return this.db;
   }
 
   /** The directory's store, for this process alone (DataDirLock): a second process is refused. */
@@ -75,22 +56,6 @@ export class JobStore {
       lock.release();
       throw error;
     }
-  }
-
-  private migrate(): void {
-    this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-      version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`);
-    const applied = new Set(
-      (this.db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
-    );
-    MIGRATIONS.forEach((sql, index) => {
-      const version = index + 1;
-      if (applied.has(version)) return;
-      this.db.transaction(() => {
-        this.db.exec(sql);
-        this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, now());
-      })();
-    });
   }
 
   insert(job: BuildJob): void {

@@ -53,10 +53,10 @@ beforeAll(async () => {
   const images = await startLiveApi({ runtimes: [], maxWorkers: BUDGET });
   try {
     for (const { spec } of versions) {
-      const build = await fetch(`${images.base}/v1/images`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ runtime: spec }) });
+      const build = await fetch(`${images.base}/v1/images`, { method: 'POST', headers: { 'content-type': 'application/json', ...images.admin }, body: JSON.stringify({ runtime: spec }) });
       const job = (await build.json()) as { id: string };
       for (;;) {
-        const state = (await (await fetch(`${images.base}/v1/images/jobs/${job.id}`)).json()) as { state: string; error: { message?: string } | null };
+        const state = (await (await fetch(`${images.base}/v1/images/jobs/${job.id}`, { headers: images.admin })).json()) as { state: string; error: { message?: string } | null };
         if (state.state === 'succeeded') break;
         if (state.state === 'failed') throw new Error(`building ${spec} failed: ${state.error?.message}`);
         await new Promise((resolve) => setTimeout(resolve, 500));

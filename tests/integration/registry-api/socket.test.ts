@@ -58,14 +58,29 @@ test('a client that hangs up cancels its run: both workers aborted and released'
   expect(t.platform.aborts.sort()).toEqual(['w1', 'w2']);
 });
 
+test('a client that hangs up frees its place among its runs in flight at once', async () => {
+  await t.close();
+  t = await makeTestApp({ platform: new FakePlatform(), overrides: { keyMaxInFlight: 1 } });
+  base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  t.platform.script({ hang: true }, { hang: true }, { delayMs: 1 }, { delayMs: 50 });
+  const client = new AbortController();
+  const pending = post('/v1/run', hello, { signal: client.signal }).catch((error: Error) => error.name);
+  await waitUntil(() => t.platform.leases.length === 2);
+  expect(((await (await post('/v1/run', hello)).json()) as { error: { code: string } }).error.code).toBe('too_many_runs');
+  client.abort();
+  expect(await pending).toBe('AbortError');
+  // the place is free before the cancelled workers are: the client is gone
+  expect((await post('/v1/run', hello)).status).toBe(200);
+});
+
 test('a build job over HTTP, with its Location, persisted in the database file', async () => {
-  const response = await post('/v1/images', { runtime: 'python@3.11', libraries: ['requests'] });
+  const response = await post('/v1/images', { runtime: 'python@3.11', libraries: ['requests'] }, { headers: t.admin });
   expect(response.status).toBe(202);
   const location = response.headers.get('location') as string;
   await waitUntil(() => t.store.unfinished().length === 0);
-  const job = (await (await fetch(`${base}${location}`)).json()) as { state: string };
+  const job = (await (await fetch(`${base}${location}`, { headers: t.admin })).json()) as { state: string };
   expect(job.state).toBe('succeeded');
-  const events = await (await fetch(`${base}${location}/events`)).text();
+  const events = await (await fetch(`${base}${location}/events`, { headers: t.admin })).text();
   expect(events).toMatch(/event: job\ndata: .*"state":"succeeded"/);
 });
 

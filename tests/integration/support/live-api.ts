@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { createImageBuilder } from '../../../factory/builder';
 import { loadCatalogue } from '../../../factory/catalogue';
 import { buildApp } from '../../../registry-api';
+import { KeyStore } from '../../../registry-api/auth';
 import { loadConfig, type CoderingConfig } from '../../../registry-api/config';
 import { JobStore } from '../../../registry-api/jobs';
 import { ApiMetrics } from '../../../registry-api/metrics';
@@ -15,7 +16,14 @@ export interface LiveApi {
   app: FastifyInstance;
   platform: LocalPlatform;
   base: string;
-  run(body: Record<string, unknown>): Promise<{ status: number; body: RunBody }>;
+  /** Its data directory: the database file `codering keys --data-dir` opens beside it. */
+  dataDir: string;
+  /** The keys of its database. */
+  keys: KeyStore;
+  /** `Authorization: Bearer <an admin key>`: builds, jobs, capacity, metrics, keys. */
+  admin: { authorization: string };
+  /** `POST /v1/run`, with these headers (a key) or none. */
+  run(body: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: RunBody }>;
   close(): Promise<void>;
 }
 
@@ -47,7 +55,10 @@ export interface LiveApiOptions {
 export async function startLiveApi(options: LiveApiOptions): Promise<LiveApi> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'codering-live-api-'));
   const warmFloor = options.warmFloor ?? 2;
-  const config = loadConfig({}, { logLevel: 'silent', dataDir, warmFloor, buildWaitMs: 20 * 60_000, ...options.config });
+  // No per-client limit unless a test sets one: these tests stand for a whole class behind one
+  // address and measure the platform; the limits have tests of their own.
+  const limits = { rateLimitPerMinute: 0, keyMaxInFlight: 0 };
+  const config = loadConfig({}, { logLevel: 'silent', dataDir, warmFloor, buildWaitMs: 20 * 60_000, ...limits, ...options.config });
   const catalogue = loadCatalogue();
   const platform = createLocalPlatform({
     warmFloor,
@@ -58,6 +69,8 @@ export async function startLiveApi(options: LiveApiOptions): Promise<LiveApi> {
   });
   await platform.start();
   const store = JobStore.inDataDir(dataDir);
+  const keys = new KeyStore(store.database);
+  const admin = { authorization: `Bearer ${keys.create({ scopes: ['admin'], name: 'tests' }).secret}` };
   const app = buildApp({ config, catalogue, builder: createImageBuilder({ catalogue }), platform, store, metrics: new ApiMetrics() });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   await app.warmRuntimes(options.runtimes);
@@ -70,8 +83,11 @@ export async function startLiveApi(options: LiveApiOptions): Promise<LiveApi> {
     app,
     platform,
     base,
-    async run(body) {
-      const response = await fetch(`${base}/v1/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    dataDir,
+    keys,
+    admin,
+    async run(body, headers = {}) {
+      const response = await fetch(`${base}/v1/run`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
       return { status: response.status, body: (await response.json()) as RunBody };
     },
     async close() {

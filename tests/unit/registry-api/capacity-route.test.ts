@@ -10,7 +10,7 @@ afterEach(async () => {
 test('GET /v1/capacity answers the platform’s budget and its images, as documented', async () => {
   t = await makeTestApp();
   t.platform.leasesAtOnce = 6;
-  const response = await t.app.inject({ method: 'GET', url: '/v1/capacity' });
+  const response = await t.app.inject({ method: 'GET', url: '/v1/capacity', headers: t.admin });
   expect(response.statusCode).toBe(200);
   expect(response.json()).toEqual({
     platform: 'local',
@@ -27,7 +27,7 @@ test('the budget, cold starts and evictions are in /metrics', async () => {
   t = await makeTestApp();
   t.platform.leasesAtOnce = 6;
   t.platform.imageStats = { coldStarts: 3, evictions: 2 };
-  const response = await t.app.inject({ method: 'GET', url: '/metrics' });
+  const response = await t.app.inject({ method: 'GET', url: '/metrics', headers: t.admin });
   expect(response.body).toContain('codering_worker_slots{state="total"} 6');
   expect(response.body).toContain('codering_cold_starts_total{image="fake:1"} 3');
   expect(response.body).toContain('codering_evictions_total{image="fake:1"} 2');

@@ -125,7 +125,7 @@ describe('CODERING_PREBUILD in the API: what prepareRuntimes does at start', () 
   }
 
   const jobList = async (): Promise<[string, string][]> =>
-    (await t.app.inject({ url: '/v1/images/jobs' })).json().jobs.map((job: BuildJob) => [job.runtime, job.state]);
+    (await t.app.inject({ url: '/v1/images/jobs', headers: t.admin })).json().jobs.map((job: BuildJob) => [job.runtime, job.state]);
 
   test('default: warms the default runtimes, builds nothing else', async () => {
     t = await start('default');

@@ -51,6 +51,12 @@ describe('loadConfig', () => {
     ['CODERING_WARM_FLOOR', '0', /CODERING_WARM_FLOOR \(\/warmFloor\) must be >= 1/],
     ['CODERING_MAX_MEMORY_BYTES', '-5', /CODERING_MAX_MEMORY_BYTES/],
     ['CODERING_NUCLIO_DASHBOARD_URL', 'ftp://x', /CODERING_NUCLIO_DASHBOARD_URL/],
+    ['CODERING_AUTH', 'open', /^CODERING_AUTH \(\/auth\) must be equal to one of the allowed values: required, run-open$/],
+    ['CODERING_AUTH', 'REQUIRED', /CODERING_AUTH/],
+    ['CODERING_CORS_ORIGINS', 'https://learn.example.org/', /CODERING_CORS_ORIGINS \(\/corsOrigins\/0\) must match pattern/],
+    ['CODERING_CORS_ORIGINS', 'https://ok.example,learn.example.org', /CODERING_CORS_ORIGINS \(\/corsOrigins\/1\)/],
+    ['CODERING_RATE_LIMIT_PER_MINUTE', 'many', /CODERING_RATE_LIMIT_PER_MINUTE="many" must be a non-negative integer/],
+    ['CODERING_KEY_MAX_IN_FLIGHT', '5000', /CODERING_KEY_MAX_IN_FLIGHT \(\/keyMaxInFlight\) must be <= 4096/],
   ])('a bad %s=%s stops start-up, naming the variable', (name, value, message) => {
     let error: unknown;
     try {
@@ -67,6 +73,20 @@ describe('loadConfig', () => {
     expect(loadConfig({}).prebuild).toBe('default');
     for (const mode of ['all', 'default', 'none'] as const) expect(loadConfig({ CODERING_PREBUILD: mode }).prebuild).toBe(mode);
     expect(() => loadConfig({}, { prebuild: 'some' as 'all' })).toThrow(/must be equal to one of the allowed values: all, default, none/);
+  });
+
+  test('CODERING_AUTH: run-open unless set, and each of its two values; limits and CORS origins', () => {
+    const defaults = loadConfig({});
+    expect(defaults).toMatchObject({ auth: 'run-open', rateLimitPerMinute: 600, keyMaxInFlight: 16, corsOrigins: [] });
+    for (const mode of ['required', 'run-open'] as const) expect(loadConfig({ CODERING_AUTH: mode }).auth).toBe(mode);
+    expect(() => loadConfig({}, { auth: 'none' as 'required' })).toThrow(/must be equal to one of the allowed values: required, run-open/);
+    const set = loadConfig({
+      CODERING_CORS_ORIGINS: 'https://learn.example.org, http://localhost:5173,http://[::1]:8000',
+      CODERING_RATE_LIMIT_PER_MINUTE: '0',
+      CODERING_KEY_MAX_IN_FLIGHT: '4',
+    });
+    expect(set).toMatchObject({ corsOrigins: ['https://learn.example.org', 'http://localhost:5173', 'http://[::1]:8000'], rateLimitPerMinute: 0, keyMaxInFlight: 4 });
+    expect(loadConfig({ CODERING_CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
   });
 
   test('a default above its maximum is refused, naming both variables', () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { MIGRATIONS } from '../../../registry-api/database';
 import { JobStore, type BuildJob } from '../../../registry-api/jobs';
 import { buildFailure, FakeBuilder, makeTestApp, type TestApp, waitUntil } from './fakes';
 
@@ -16,12 +17,12 @@ afterEach(async () => {
 });
 
 async function request(body: unknown) {
-  const response = await t.app.inject({ method: 'POST', url: '/v1/images', payload: body as object });
+  const response = await t.app.inject({ method: 'POST', url: '/v1/images', payload: body as object, headers: t.admin });
   return { status: response.statusCode, headers: response.headers, body: response.json() };
 }
 
 async function job(id: string): Promise<BuildJob> {
-  return (await t.app.inject({ url: `/v1/images/jobs/${id}` })).json();
+  return (await t.app.inject({ url: `/v1/images/jobs/${id}`, headers: t.admin })).json();
 }
 
 test('POST /v1/images answers 202 with a queued job and its Location; the job builds', async () => {
@@ -60,7 +61,7 @@ test('an invalid runtime or library is a 4xx at once, and no job is created', as
   expect((await request({ runtime: 'cobol' })).status).toBe(404);
   expect((await request({ runtime: 'python@3', libraries: ['--index-url=http://evil'] })).body.error.code).toBe('invalid_library');
   expect((await request({ runtime: 'python@3', extra: 1 })).body.error.code).toBe('invalid_request');
-  expect((await t.app.inject({ url: '/v1/images/jobs' })).json().jobs).toEqual([]);
+  expect((await t.app.inject({ url: '/v1/images/jobs', headers: t.admin })).json().jobs).toEqual([]);
 });
 
 test('a failed build is a failed job with the builder error, no stack', async () => {
@@ -81,11 +82,11 @@ test('GET /v1/images/jobs lists recent jobs newest first; unknown ids are 404', 
   const a = await request({ runtime: 'python@3.11' });
   await waitUntil(() => t.store.get(a.body.id)?.state === 'succeeded');
   const b = await request({ runtime: 'python@3.13' });
-  const list = (await t.app.inject({ url: '/v1/images/jobs?limit=1' })).json().jobs;
+  const list = (await t.app.inject({ url: '/v1/images/jobs?limit=1', headers: t.admin })).json().jobs;
   expect(list.map((j: BuildJob) => j.id)).toEqual([b.body.id]);
-  expect((await t.app.inject({ url: `/v1/images/jobs/${randomUUID()}` })).statusCode).toBe(404);
-  expect((await t.app.inject({ url: '/v1/images/jobs/not-an-id' })).json().error.code).toBe('invalid_request');
-  expect((await t.app.inject({ url: '/v1/images/jobs?limit=lots' })).json().error.code).toBe('invalid_request');
+  expect((await t.app.inject({ url: `/v1/images/jobs/${randomUUID()}`, headers: t.admin })).statusCode).toBe(404);
+  expect((await t.app.inject({ url: '/v1/images/jobs/not-an-id', headers: t.admin })).json().error.code).toBe('invalid_request');
+  expect((await t.app.inject({ url: '/v1/images/jobs?limit=lots', headers: t.admin })).json().error.code).toBe('invalid_request');
 });
 
 test('jobs persist across a reopen of the database file', async () => {
@@ -121,7 +122,7 @@ test('the database is in WAL mode with a migration table', async () => {
   const Database = (await import('better-sqlite3')).default;
   const db = new Database(path.join(dataDir, 'codering.db'), { readonly: true });
   expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-  expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+  expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(MIGRATIONS.map((_, index) => ({ version: index + 1 })));
   db.close();
 });
 
@@ -183,7 +184,7 @@ test('the build queue is bounded: queue_full with Retry-After, and no job row le
 test('GET /v1/images/jobs/:id/events streams the job until it is finished', async () => {
   t = await makeTestApp({ dataDir });
   const { body } = await request({ runtime: 'python@3.11' });
-  const events = await t.app.inject({ url: `/v1/images/jobs/${body.id}/events` });
+  const events = await t.app.inject({ url: `/v1/images/jobs/${body.id}/events`, headers: t.admin });
   expect(events.statusCode).toBe(200);
   expect(events.headers['content-type']).toMatch(/text\/event-stream/);
   const states = events.body

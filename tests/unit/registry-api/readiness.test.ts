@@ -121,7 +121,7 @@ describe('what a probe leaves in the log', () => {
     t.platform.stats = () => {
       throw new TypeError('a bug of ours');
     };
-    expect((await t.app.inject({ url: '/metrics' })).statusCode).toBe(500);
+    expect((await t.app.inject({ url: '/metrics', headers: t.admin })).statusCode).toBe(500);
     const errors = log.atLeast(ERROR);
     expect(errors).toHaveLength(1);
     expect(errors[0]?.err?.stack).toMatch(/TypeError: a bug of ours/);
@@ -131,7 +131,7 @@ describe('what a probe leaves in the log', () => {
     t = await reopenWith({ buildQueueMax: 1 });
     t.builder.built.clear();
     t.builder.hold();
-    const post = (runtime: string) => t.app.inject({ method: 'POST', url: '/v1/images', payload: { runtime } });
+    const post = (runtime: string) => t.app.inject({ method: 'POST', url: '/v1/images', payload: { runtime }, headers: t.admin });
     expect((await post('python@3.11')).statusCode).toBe(202);
     expect((await post('python@3.13')).statusCode).toBe(202);
     const full = await post('c@12');

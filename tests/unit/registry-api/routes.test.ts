@@ -83,7 +83,7 @@ describe('errors', () => {
     t.platform.stats = () => {
       throw new TypeError('secret internals at /srv/app.js:12');
     };
-    const response = await t.app.inject({ url: '/metrics', headers: { 'x-request-id': 'req-7' } });
+    const response = await t.app.inject({ url: '/metrics', headers: { 'x-request-id': 'req-7', ...t.admin } });
     expect(response.statusCode).toBe(500);
     const body = response.json();
     expect(body.error.code).toBe('internal');
@@ -104,7 +104,7 @@ describe('health, metrics, docs', () => {
   test('/metrics exposes runs, latency, queue wait, race outcomes, pools and jobs', async () => {
     t.platform.script({ delayMs: 2 }, { delayMs: 300 });
     await t.app.inject({ method: 'POST', url: '/v1/run', payload: hello });
-    const response = await t.app.inject({ url: '/metrics' });
+    const response = await t.app.inject({ url: '/metrics', headers: t.admin });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/text\/plain/);
     const text = response.body;

@@ -1,10 +1,15 @@
-/** An app on fakes, with a real SQLite file in a temporary folder. */
+/**
+ * An app on fakes, with a real SQLite file in a temporary folder, and an admin key in it: `t.admin`
+ * are the headers that send it (builds, jobs, capacity, metrics and keys need a key; runs don't,
+ * under the default CODERING_AUTH=run-open).
+ */
 
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../../../../registry-api';
+import { KeyStore } from '../../../../registry-api/auth';
 import { loadConfig, type ConfigOverrides } from '../../../../registry-api/config';
 import { JobStore } from '../../../../registry-api/jobs';
 import { ApiMetrics } from '../../../../registry-api/metrics';
@@ -17,6 +22,9 @@ export interface TestApp {
   platform: FakePlatform;
   builder: FakeBuilder;
   store: JobStore;
+  keys: KeyStore;
+  /** `Authorization: Bearer <an admin key>`. */
+  admin: { authorization: string };
   dataDir: string;
   close(): Promise<void>;
 }
@@ -39,6 +47,8 @@ export async function makeTestApp(
   builder.preBuild('python@3.11.2');
   builder.preBuild('c@12.2.0');
   const store = JobStore.inDataDir(dataDir);
+  const keys = new KeyStore(store.database);
+  const admin = bearer(keys.create({ scopes: ['admin'], name: 'tests' }).secret);
   const app = buildApp({
     config,
     catalogue: testCatalogue(),
@@ -54,6 +64,8 @@ export async function makeTestApp(
     platform,
     builder,
     store,
+    keys,
+    admin,
     dataDir,
     async close() {
       await app.close();
@@ -61,6 +73,11 @@ export async function makeTestApp(
       if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The headers that send a key. */
+export function bearer(secret: string): { authorization: string } {
+  return { authorization: `Bearer ${secret}` };
 }
 
 export const hello = { runtime: 'python@3', files: [{ name: 'main.py', content: 'print("hello")' }] };

@@ -1,0 +1,71 @@
+/** The access policy as the OpenAPI document at /docs/json publishes it. */
+
+import type { AuthMode } from '../../../config';
+import { makeTestApp, type TestApp } from '../registry-api/fakes';
+
+let t: TestApp;
+afterEach(async () => t?.close());
+
+interface Operation {
+  description?: string;
+  security?: Record<string, string[]>[];
+  'x-codering-scope'?: string;
+  responses: Record<string, { description: string; headers?: Record<string, { description?: string; schema: { type: string } }> }>;
+}
+type Document = { components: { securitySchemes: Record<string, { type: string; scheme: string; description: string }> }; paths: Record<string, Record<string, Operation>> };
+
+async function documentFor(auth: AuthMode): Promise<Document> {
+  t = await makeTestApp({ overrides: { auth } });
+  return (await t.app.inject({ url: '/docs/json' })).json();
+}
+
+test('the bearer scheme, and on each route the scope it needs with its 401, 403 and 429 answers and their headers', async () => {
+  const document = await documentFor('run-open');
+  expect(document.components.securitySchemes.bearerKey).toMatchObject({ type: 'http', scheme: 'bearer', description: expect.stringContaining('CODERING_AUTH=run-open') });
+  const scopes = Object.entries(document.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => `${method.toUpperCase()} ${path}: ${operation['x-codering-scope'] ?? 'open'}`),
+  );
+  expect(scopes.sort()).toEqual(
+    [
+      'DELETE /v1/keys/{id}: admin',
+      'GET /healthz: open',
+      'GET /metrics: admin',
+      'GET /readyz: open',
+      'GET /v1/capacity: admin',
+      'GET /v1/images/jobs/{id}/events: build',
+      'GET /v1/images/jobs/{id}: build',
+      'GET /v1/images/jobs: build',
+      'GET /v1/keys: admin',
+      'GET /v1/runtimes/{spec}: run',
+      'GET /v1/runtimes: run',
+      'POST /v1/images: build',
+      'POST /v1/keys: admin',
+      'POST /v1/run: run',
+    ].sort(),
+  );
+
+  const build = document.paths['/v1/images']?.post as Operation;
+  expect(build.security).toEqual([{ bearerKey: [] }]);
+  expect(build.description).toMatch(/Key: the `build` scope \(or `admin`\)\./);
+  expect(build.responses['401']?.headers?.['www-authenticate']).toMatchObject({ schema: { type: 'string' } });
+  expect(build.responses['403']?.headers?.['www-authenticate']?.description).toContain('scope="build"');
+  expect(Object.keys(build.responses['429']?.headers ?? {}).sort()).toEqual(['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset']);
+  expect(build.responses['429']?.description).not.toContain('too_many_runs');
+  expect(build.responses['202']).toBeDefined();
+
+  // running: the key is optional under run-open, and a run may also be refused for its runs in flight
+  const run = document.paths['/v1/run']?.post as Operation;
+  expect(run.security).toEqual([{ bearerKey: [] }, {}]);
+  expect(run.description).toMatch(/optional: this API runs with CODERING_AUTH=run-open/);
+  expect(run.responses['429']?.description).toMatch(/rate_limited.*too_many_runs.*queue_full/);
+
+  const probe = document.paths['/healthz']?.get as Operation;
+  expect(probe.security).toBeUndefined();
+  expect(probe.responses['401']).toBeUndefined();
+});
+
+test('under CODERING_AUTH=required a run needs its key too', async () => {
+  const document = await documentFor('required');
+  expect(document.paths['/v1/run']?.post?.security).toEqual([{ bearerKey: [] }]);
+  expect(document.components.securitySchemes.bearerKey?.description).toContain('CODERING_AUTH=required');
+});
