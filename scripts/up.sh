@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `npm run up`: from a fresh clone to a serving API on one machine. Installs the Node dependencies,
 # prepares the engine, the registry and the Debian roots (prepare-engine.sh), builds the default
-# runtimes with the codering CLI, then serves the API in the foreground.
-#   npm run up -- --no-serve     prepare and build only
+# runtimes and the API's own image (codering/api) with the codering CLI, then serves the API in the
+# foreground.
+#   npm run up -- --no-serve       prepare and build only
+#   npm run up -- --no-api-image   do not build codering/api (only a container or a cluster runs it)
 # CODERING_DEFAULT_RUNTIMES (commas) replaces the default runtimes; CODERING_PREBUILD=none builds none
 # of them here, =all has the API build the whole catalogue once it serves (see README, Configuration).
 set -euo pipefail
@@ -12,11 +14,13 @@ source "$here/lib/common.sh"
 cd "$CODERING_ROOT"
 
 serve=1
+api_image=1
 for arg in "$@"; do
   case "$arg" in
     --no-serve) serve=0 ;;
-    -h | --help) sed -n '2,7s/^# \{0,1\}//p' "$0"; exit 0 ;;
-    *) die up "unknown option $arg (known: --no-serve)" ;;
+    --no-api-image) api_image=0 ;;
+    -h | --help) sed -n '2,9s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) die up "unknown option $arg (known: --no-serve, --no-api-image)" ;;
   esac
 done
 
@@ -49,6 +53,14 @@ if [[ -f bin/codering.js ]]; then
   for spec in "${runtimes[@]}"; do
     timed "build $spec" npx --no-install codering build "$spec"
   done
+  # The API's own image, what a container or the Pulumi program runs; content-tagged like the
+  # runtimes, so it is rebuilt only when its sources or the lockfile change (the first build
+  # compiles better-sqlite3 against Debian's node: a few minutes, once).
+  if ((api_image)); then
+    timed "build api image" npx --no-install codering api-image
+  else
+    say build "--no-api-image: codering/api not built"
+  fi
 else
   say build "the codering CLI (factory/cli) has not landed yet: no runtime built"
 fi
@@ -60,6 +72,7 @@ cli_help() {
   npx codering resolve python@3         which exact version and image a spec means
   npx codering render python@3          the Dockerfile the factory would build
   npx codering build python@3           build (and push) that runtime image
+  npx codering api-image                build (and push) the API's own image, codering/api
   npx codering images                   the images in the registry
   npx codering keys create --scope run  an API key (keys list, keys revoke <id>; README: Keys)
 TXT

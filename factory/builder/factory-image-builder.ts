@@ -19,7 +19,8 @@ import { formatLibrarySpec, parseLibrarySpecs } from '../libraries';
 import type { ImageRegistryClient } from '../image-registry';
 import { resolveRuntime } from '../resolve';
 import { LABELS } from '../tags';
-import { renderNuclio, type RenderedImage } from '../templates';
+import { API_SUITE, renderApiImage, renderNuclio, type RenderedImage } from '../templates';
+import { readApiImageFiles, type ApiImage } from './api-image';
 import { BuildLog, removeBuildLeftovers } from './build-log';
 import {
   imageChain,
@@ -59,6 +60,8 @@ export interface FactoryImageBuilderOptions {
   buildCertificates?: readonly ContextFile[];
   /** Nuclio processor version of `planImage`'s nuclio target (must equal the cluster's Nuclio). */
   nuclioProcessorVersion?: string;
+  /** The API image's files (readApiImageFiles); default: read from the repository at each call. */
+  apiImageFiles?: () => readonly ContextFile[];
 }
 
 /** One image of the chain, as found, pulled or built. */
@@ -129,13 +132,13 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
     return imageChain(resolved, libraries, from, { proxySources: () => this.proxy(), buildCertificates: this.options.buildCertificates });
   }
 
-  private async root(chain: ImageChain): Promise<EngineImage> {
-    const root = await this.engine.inspectImage(chain.root);
+  private async root(reference: string, suite: string): Promise<EngineImage> {
+    const root = await this.engine.inspectImage(reference);
     if (!root) {
       throw new CoderingError(
         'build_failed',
-        `the Debian root image ${chain.root} is missing on the engine: run scripts/prepare-engine.sh (or scripts/make-debian-root.sh ${chain.resolved.entry.suite})`,
-        { missing: chain.root },
+        `the Debian root image ${reference} is missing on the engine: run scripts/prepare-engine.sh (or scripts/make-debian-root.sh ${suite})`,
+        { missing: reference },
       );
     }
     return root;
@@ -148,7 +151,7 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
   ): Promise<BuiltImage> {
     const chain = this.chain(request);
     const push = options.push ?? this.options.push ?? true;
-    const root = await this.root(chain);
+    const root = await this.root(chain.root, chain.resolved.entry.suite);
     let tier: TierImage | undefined;
     let built = false;
     // Each image is pushed while the next one builds; all pushes are awaited before answering.
@@ -295,6 +298,35 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
       },
     });
     return (await this.registryDigest(rendered.repository, tag)) ?? pushed.digest;
+  }
+
+  /**
+   * The API's own image (`codering/api`, see render-api-image.ts): found, pulled or built like any
+   * tier, from the Debian root of its suite, and pushed unless told not to. Its files are read from
+   * the repository at each call, so the tag follows the sources as they are now.
+   */
+  async ensureApiImage(onProgress?: (progress: BuildProgress) => void, options: EnsureImageOptions = {}): Promise<ApiImage> {
+    const rendered = this.renderApiImage();
+    const root = await this.root(rendered.parent, API_SUITE);
+    const named: NamedTier = { rendered, ...tierNames(this.options.registry, rendered, root.id) };
+    const push = options.push ?? this.options.push ?? true;
+    const tier = await this.obtainTier(named, { push, onProgress, signal: options.signal });
+    return { reference: tier.reference, local: tier.local, tag: tier.tag, digest: tier.digest, imageId: tier.imageId, cached: !tier.built };
+  }
+
+  /** The API image rendered, with its tag when its root is present (`codering api-image --render`). */
+  async planApiImage(): Promise<PlannedImage> {
+    const rendered = this.renderApiImage();
+    const root = await this.engine.inspectImage(rendered.parent).catch(() => null);
+    if (!root) return { rendered, tag: null, reference: null, present: false };
+    const names = tierNames(this.options.registry, rendered, root.id);
+    const present = (await this.engine.inspectImage(names.local).catch(() => null)) !== null;
+    return { rendered, tag: names.tag, reference: names.reference, present };
+  }
+
+  private renderApiImage(): RenderedImage {
+    const files = this.options.apiImageFiles?.() ?? readApiImageFiles();
+    return renderApiImage({ files, buildCertificates: this.options.buildCertificates });
   }
 
   /**

@@ -7,6 +7,8 @@ export type {
   ImageRequest,
 } from './image-builder';
 export { FactoryImageBuilder } from './factory-image-builder';
+export { readApiImageFiles } from './api-image';
+export type { ApiImage } from './api-image';
 export type { FactoryImageBuilderOptions, TierImage, PlanFrom, PlannedImage, PlanTarget } from './factory-image-builder';
 export { imageChain, tierNames, unbuiltName, UNBUILT, walkChain } from './image-chain';
 export type { ChainInputs, ChainTier, ImageChain, TierNames, NamedTier } from './image-chain';

@@ -4,6 +4,7 @@
  *   codering resolve <spec>                  what a request resolves to, and its image if built
  *   codering render <spec> [options]         the Dockerfile the factory would build
  *   codering build <spec> [--lib x] [--no-push]
+ *   codering api-image [--no-push] [--render]  the registry API's own image (codering/api)
  *   codering images                          what the registry holds
  *   codering config get <VARIABLE> | env     the effective CODERING_* configuration
  *   codering keys create|list|revoke         the API's keys
@@ -136,14 +137,7 @@ export function createProgram(io: Io = { out: (t) => process.stdout.write(t), er
         const plan = await getBuilder().planImage({ runtime: spec, libraries: options.lib }, { from: options.from, target: options.target });
         const chosen = chooseTier(plan, options);
         const { rendered } = chosen;
-        if (options.out) {
-          fs.mkdirSync(options.out, { recursive: true });
-          fs.writeFileSync(path.join(options.out, 'Dockerfile'), rendered.dockerfile);
-          for (const file of rendered.files) {
-            fs.writeFileSync(path.join(options.out, file.name), file.content, { mode: file.mode ?? 0o644 });
-          }
-          io.err(`wrote ${['Dockerfile', ...rendered.files.map((f) => f.name)].join(', ')} to ${options.out}\n`);
-        }
+        if (options.out) writeContext(options.out, rendered, io);
         io.out(rendered.dockerfile);
         for (const file of rendered.files.filter((f) => f.name.endsWith('.sh') && rendered.tier === 'nuclio')) {
           io.out(`\n# ---- ${file.name} ----\n${file.content.toString()}`);
@@ -169,6 +163,34 @@ export function createProgram(io: Io = { out: (t) => process.stdout.write(t), er
         display.stop(true);
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         io.err(`${built.cached ? 'cached' : 'built'} ${built.runtimeId}${built.libraries.length ? ` + ${built.libraries.join(' ')}` : ''} in ${seconds} s\n`);
+        io.out(`${built.reference}${built.digest ? `@${built.digest}` : ''}\n`);
+      } catch (error) {
+        display.stop(false);
+        throw error;
+      }
+    });
+
+  program
+    .command('api-image')
+    .description("build (unless cached) and push the registry API's own image, codering/api")
+    .option('--no-push', 'build locally only, push nothing')
+    .option('--render', 'print the Dockerfile and the tag it would get, build nothing')
+    .option('--out <dir>', 'with --render: write the build context (Dockerfile and files) to this folder')
+    .action(async (options: { push: boolean; render?: boolean; out?: string }) => {
+      if (options.render) {
+        const planned = await getBuilder().planApiImage();
+        if (options.out) writeContext(options.out, planned.rendered, io);
+        io.out(planned.rendered.dockerfile);
+        const tag = planned.reference ?? `${planned.rendered.repository}:${planned.rendered.tagPrefix}-<no root image yet>`;
+        io.err(`# api image: ${tag}${planned.present ? ' (present)' : ''}, ${planned.rendered.files.length} context files\n`);
+        return;
+      }
+      const display = new BuildProgressDisplay();
+      const started = Date.now();
+      try {
+        const built = await getBuilder().ensureApiImage((p) => display.update(p), { push: options.push });
+        display.stop(true);
+        io.err(`${built.cached ? 'cached' : 'built'} ${built.local} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         io.out(`${built.reference}${built.digest ? `@${built.digest}` : ''}\n`);
       } catch (error) {
         display.stop(false);
@@ -204,6 +226,19 @@ export function createProgram(io: Io = { out: (t) => process.stdout.write(t), er
   addConfigCommand(program, io.out);
   addKeysCommand(program, io.out, io.err);
   return program;
+}
+
+/** Writes a rendered image's build context to a folder, its sub-folders (proxy/, api/…) included. */
+function writeContext(out: string, rendered: PlannedImage['rendered'], io: Io): void {
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'Dockerfile'), rendered.dockerfile);
+  for (const file of rendered.files) {
+    fs.mkdirSync(path.dirname(path.join(out, file.name)), { recursive: true });
+    fs.writeFileSync(path.join(out, file.name), file.content, { mode: file.mode ?? 0o644 });
+  }
+  const names = ['Dockerfile', ...rendered.files.map((f) => f.name)];
+  const shown = names.length > 12 ? [...names.slice(0, 12), `… ${names.length - 12} more`] : names;
+  io.err(`wrote ${shown.join(', ')} to ${out}\n`);
 }
 
 function chooseTier(

@@ -22,5 +22,5 @@ export { abortReason, timeoutError, withTimeout } from './with-timeout';
 export type { TimeoutOptions } from './with-timeout';
 export { formatImageReference, parseImageReference, repositoryOf } from './image-reference';
 export type { ImageReference } from './image-reference';
-export { packContext } from './build-context';
-export type { ContextFile } from './build-context';
+export { contextIgnores, packContext, readContextTree } from './build-context';
+export type { ContextFile, ContextTreeOptions } from './build-context';

@@ -4,11 +4,13 @@
  *   codering/base:bookworm-0123456789ab
  *   codering/python:3.11.2-0123456789ab
  *   codering/python-exercise:3.11.2-0123456789ab
+ *   codering/api:0.1.0-0123456789ab            (the API itself: package.json's version)
  * pushed as `<registry>/<repository>:<tag>`.
  */
 import type { DebianSuite } from '../catalogue';
 
-export type Tier = 'base' | 'runtime' | 'exercise' | 'nuclio';
+/** `api` is the registry API's own image, beside the chain: it runs the factory, it is not built by a runtime. */
+export type Tier = 'base' | 'runtime' | 'exercise' | 'nuclio' | 'api';
 
 /** Labels on every image and build we make; the reaper and `listImages` select by them. */
 export const LABELS = {
@@ -31,6 +33,8 @@ export const LABELS = {
 
 export const ROOT_REPOSITORY = 'codering/debian';
 export const BASE_REPOSITORY = 'codering/base';
+/** The registry API's own image (`codering/api:0.1.0-0123456789ab`), what the Pulumi program deploys. */
+export const API_REPOSITORY = 'codering/api';
 
 /** The Debian root every image starts from (made by scripts/make-debian-root.sh). */
 export function rootImage(suite: DebianSuite): string {

@@ -1,6 +1,7 @@
 export { CONTENT_HASH_LENGTH, contentDigest, contentHash } from './content-tag';
 export type { TagInput } from './content-tag';
 export {
+  API_REPOSITORY,
   BASE_REPOSITORY,
   contentTagOf,
   exerciseRepository,

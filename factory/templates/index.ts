@@ -21,6 +21,21 @@ export type {
   RuntimeInput,
   UpstreamRuntimeInput,
 } from './render-image';
+export {
+  API_CONTEXT_DIRECTORY,
+  API_CONTEXT_ENTRIES,
+  API_CONTEXT_IGNORE,
+  API_DATA_DIR,
+  API_ENTRY,
+  API_ENTRYPOINT,
+  API_HOME,
+  API_PORT,
+  API_SUITE,
+  API_UID,
+  isDeployOnlyDependency,
+  renderApiImage,
+} from './render-api-image';
+export type { ApiImageInput } from './render-api-image';
 export { dockerfileString, shellQuote } from './shell-quote';
 export { renderTemplate, TEMPLATE_DIRECTORY } from './template-engine';
 export type { TemplateName } from './template-engine';

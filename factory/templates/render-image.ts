@@ -228,7 +228,8 @@ export interface ExerciseInput {
 /** The build context folder of the builder stage's extra CAs (always present, often empty). */
 export const BUILD_CA_DIRECTORY = 'build-ca';
 
-function buildCertificateFiles(certificates: readonly ContextFile[]): ContextFile[] {
+/** The builder stage's extra CAs as context files (the folder is there even without one). */
+export function buildCertificateFiles(certificates: readonly ContextFile[]): ContextFile[] {
   return [
     // Keeps the folder (and so the Dockerfile) the same with or without certificates.
     { name: `${BUILD_CA_DIRECTORY}/.keep`, content: '', excludeFromTag: true },

@@ -16,7 +16,8 @@ export type TemplateName =
   | 'runtime-upstream.Dockerfile'
   | 'exercise.Dockerfile'
   | 'nuclio.Dockerfile'
-  | 'nuclio-handler.sh';
+  | 'nuclio-handler.sh'
+  | 'api.Dockerfile';
 
 let engine: typeof Handlebars | undefined;
 const compiled = new Map<TemplateName, Handlebars.TemplateDelegate>();

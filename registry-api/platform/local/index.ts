@@ -11,6 +11,7 @@ export { SandboxUids, FIRST_SANDBOX_UID, SANDBOX_UID_COUNT } from './sandbox-uid
 export { reapOrphanWorkers } from './orphan-reaper';
 export {
   DEFAULT_HARDENING,
+  INSTANCE_LABEL,
   KIND_LABEL,
   MANAGED_LABEL,
   OWNER_PID_LABEL,
@@ -20,3 +21,13 @@ export {
   workerNameFor,
 } from './worker-container-spec';
 export type { WorkerHardening } from './worker-container-spec';
+export {
+  containerOf,
+  currentOwner,
+  HOST_PID_NAMESPACE,
+  OWNER_CONTAINER_LABEL,
+  OWNER_PID_NAMESPACE_LABEL,
+  ownerLabels,
+  ownerMayBeAlive,
+} from './worker-owner';
+export type { WorkerOwner } from './worker-owner';

@@ -11,12 +11,11 @@ import { CapacityBudget, CapacityScheduler } from './scheduler';
 import {
   DEFAULT_HARDENING,
   IMAGE_LABEL,
-  INSTANCE_LABEL,
-  OWNER_PID_LABEL,
   workerContainerSpec,
   workerNameFor,
   type WorkerHardening,
 } from './worker-container-spec';
+import { currentOwner, ownerLabels, type WorkerOwner } from './worker-owner';
 
 export interface PlatformLogger {
   info(obj: object, msg?: string): void;
@@ -44,6 +43,8 @@ const TICK_MS = 1000;
 export class LocalPlatform implements Platform {
   readonly name = 'local' as const;
   readonly instanceId = randomBytes(6).toString('hex');
+  /** What this process's workers say of their owner (pid, pid namespace, container). */
+  readonly owner: WorkerOwner = currentOwner(this.instanceId);
   private readonly engine: ContainerEngine;
   private readonly hardening: WorkerHardening;
   private readonly budget: CapacityBudget;
@@ -88,7 +89,7 @@ export class LocalPlatform implements Platform {
   /** Removes the workers a dead process of ours left behind; call once at start-up. */
   async start(): Promise<void> {
     await this.engine.ping();
-    const reaped = await reapOrphanWorkers(this.engine, this.instanceId);
+    const reaped = await reapOrphanWorkers(this.engine, this.owner);
     if (reaped > 0) this.logger.info({ reaped }, 'removed orphan workers of a previous process');
   }
 
@@ -159,7 +160,7 @@ export class LocalPlatform implements Platform {
           sandboxUid,
           cleanBudgetMs: this.cleanBudgetMs,
           hardening: this.hardening,
-          labels: { [INSTANCE_LABEL]: this.instanceId, [OWNER_PID_LABEL]: String(process.pid), [IMAGE_LABEL]: image },
+          labels: { ...ownerLabels(this.owner), [IMAGE_LABEL]: image },
         });
         try {
           return { sandboxUid, attached: await this.engine.startAttached(spec) };
@@ -171,7 +172,7 @@ export class LocalPlatform implements Platform {
           heldElsewhere.push(sandboxUid);
           if (!reaped) {
             reaped = true;
-            await reapOrphanWorkers(this.engine, this.instanceId);
+            await reapOrphanWorkers(this.engine, this.owner);
           }
         }
       }

@@ -1,2 +1,2 @@
 export { startLiveApi, type LiveApi, type LiveApiOptions, type RunBody } from './live-api';
-export { runtimeImage } from './runtime-image';
+export { apiImage, runtimeImage } from './runtime-image';

@@ -1,4 +1,4 @@
-import { createImageBuilder, type FactoryImageBuilder } from '../../../factory';
+import { createImageBuilder, type ApiImage, type FactoryImageBuilder } from '../../../factory';
 
 let builder: FactoryImageBuilder | undefined;
 
@@ -10,4 +10,13 @@ export async function runtimeImage(spec: string, libraries: string[] = []): Prom
   builder ??= createImageBuilder();
   const built = await builder.ensureImage({ runtime: spec, libraries });
   return built.reference;
+}
+
+/**
+ * The registry API's own image (codering/api), built from the sources as they are now and cached
+ * by content like the runtimes. Not pushed: the tests run it from the engine that built it.
+ */
+export async function apiImage(): Promise<ApiImage> {
+  builder ??= createImageBuilder();
+  return builder.ensureApiImage(undefined, { push: false });
 }

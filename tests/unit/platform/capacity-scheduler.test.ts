@@ -383,3 +383,25 @@ describe('one timer, one answer per wait', () => {
     expect(statsOf(h, 'a')).toMatchObject({ idle: 1, starting: 0 });
   });
 });
+
+describe('close', () => {
+  test('waits for the starts on their way and removes what they start: nothing is left running after it', async () => {
+    const h = harness();
+    h.holdSpawns = true;
+    h.scheduler.keepWarm('a', 2);
+    await settle();
+    expect(statsOf(h, 'a')).toMatchObject({ starting: 2 });
+    let closed = false;
+    const closing = h.scheduler.close().then(() => {
+      closed = true;
+    });
+    await settle();
+    // the process exits when close resolves: it must not resolve while a start is on its way
+    expect(closed).toBe(false);
+    h.releaseSpawns();
+    await closing;
+    expect(h.spawned).toHaveLength(2);
+    expect(h.destroyed.map((worker) => worker.id).sort()).toEqual(h.spawned.map((worker) => worker.id).sort());
+    expect(h.budget.inUse).toBe(0);
+  });
+});

@@ -112,6 +112,11 @@ export class CapacityScheduler<W extends SchedulableWorker> {
   private readonly now: () => number;
   private arrivals = 0;
   private closed = false;
+  /**
+   * Starts, evictions and removals on their way: close waits for them, since a worker a start
+   * brings after close is removed only then, and the process exits when close resolves.
+   */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: SchedulerOptions<W>) {
     this.now = options.now ?? (() => performance.now());
@@ -213,6 +218,12 @@ export class CapacityScheduler<W extends SchedulableWorker> {
       for (const worker of all) removals.push(this.remove(entry, worker).then(() => this.options.budget.give()));
     }
     await Promise.all(removals);
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
   }
 
   private entry(image: string): ImageEntry<W> {
@@ -442,27 +453,30 @@ export class CapacityScheduler<W extends SchedulableWorker> {
     from.evictions += 1;
     to.starting += 1;
     this.options.onEvent?.({ kind: 'evicted', image: from.image, forImage: to.image });
-    void this.remove(from, worker).then(() => {
-      to.starting -= 1;
-      if (this.closed) {
-        this.options.budget.give();
-        return;
-      }
-      this.launch(to);
-    });
+    this.track(
+      this.remove(from, worker).then(() => {
+        to.starting -= 1;
+        if (this.closed) {
+          this.options.budget.give();
+          return;
+        }
+        this.launch(to);
+      }),
+    );
   }
 
   /** Starts a worker in a slot the caller has taken. */
   private launch(entry: ImageEntry<W>): void {
     entry.starting += 1;
     const started = this.now();
-    this.options.spawn(entry.image).then(
-      (worker) => {
+    const start = this.options.spawn(entry.image).then(
+      async (worker) => {
         entry.starting -= 1;
         entry.spawnFailures = 0;
         entry.lastSpawnError = null;
         if (this.closed) {
-          void this.remove(entry, worker).then(() => this.options.budget.give());
+          await this.remove(entry, worker);
+          this.options.budget.give();
           return;
         }
         const ms = this.now() - started;
@@ -475,6 +489,7 @@ export class CapacityScheduler<W extends SchedulableWorker> {
         this.startFailed(entry, error);
       },
     );
+    this.track(start);
   }
 
   private startFailed(entry: ImageEntry<W>, error: unknown): void {
@@ -500,10 +515,12 @@ export class CapacityScheduler<W extends SchedulableWorker> {
 
   /** Removes a worker and frees its slot (a broken one, one scaled down, or all at close). */
   private retire(entry: ImageEntry<W>, worker: W): void {
-    void this.remove(entry, worker).then(() => {
-      this.options.budget.give();
-      this.pump();
-    });
+    this.track(
+      this.remove(entry, worker).then(() => {
+        this.options.budget.give();
+        this.pump();
+      }),
+    );
   }
 
   private async remove(entry: ImageEntry<W>, worker: W): Promise<void> {
