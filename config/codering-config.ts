@@ -89,6 +89,8 @@ export interface CoderingConfig {
   workersMemoryBytes: number;
   /** Most workers of one image, so that one image can't hold every slot. */
   workersPerImageMax: number;
+  /** Programs running at once, every image together: more only slow every run past its limits. */
+  maxRunning: number;
   /** An image not run for this long scales back to its floor. */
   idleTtlMs: number;
   /** The past over which an image's demand (its busy workers) is measured. */

@@ -65,7 +65,7 @@ export const coderingConfigSchema: JSONSchemaType<CoderingConfig> = {
   additionalProperties: false,
   required: [
     'host', 'port', 'platform', 'dataDir', 'logLevel', 'auth', 'rateLimitPerMinute', 'keyMaxInFlight', 'corsOrigins', 'defaultRuntimes', 'prebuild', 'warmFloor', 'maxWorkers',
-    'workersMemoryBytes', 'workersPerImageMax', 'idleTtlMs', 'demandWindowMs', 'queueMax', 'raceMode', 'pairMaxInFlight', 'retries', 'runMarginMs', 'acquireTimeoutMs', 'cancelGraceMs', 'cleanBudgetMs', 'hedge',
+    'workersMemoryBytes', 'workersPerImageMax', 'maxRunning', 'idleTtlMs', 'demandWindowMs', 'queueMax', 'raceMode', 'pairMaxInFlight', 'retries', 'runMarginMs', 'acquireTimeoutMs', 'cancelGraceMs', 'cleanBudgetMs', 'hedge',
     'buildConcurrency', 'buildQueueMax', 'buildWaitMs', 'buildMaxAttempts', 'bodyLimitBytes', 'maxFiles',
     'maxFilesBytes', 'maxArgs', 'maxArgBytes', 'maxStdinBytes', 'maxLimits', 'defaultLimits', 'nuclio', 'factory',
     'bench',
@@ -87,6 +87,7 @@ export const coderingConfigSchema: JSONSchemaType<CoderingConfig> = {
     maxWorkers: positiveInt,
     workersMemoryBytes: { type: 'integer', minimum: 16 * 1024 * 1024 },
     workersPerImageMax: { type: 'integer', minimum: 1, maximum: 1024 },
+    maxRunning: { type: 'integer', minimum: 1, maximum: 4096 },
     idleTtlMs: { type: 'integer', minimum: 1000 },
     demandWindowMs: { type: 'integer', minimum: 1000 },
     queueMax: { type: 'integer', minimum: 0 },

@@ -63,6 +63,7 @@ const ROWS: Row[] = [
   ['CODERING_WARM_FLOOR', '/warmFloor', 'integer', 2, 'warm workers each default runtime keeps when unused (a pair races on them); other images scale to zero'],
   ['CODERING_MAX_WORKERS', '/maxWorkers', 'integer', 64, 'worker containers at once, all images together (the memory budget and the 64 sandbox uids may lower it)'],
   ['CODERING_WORKERS_MEMORY_BYTES', '/workersMemoryBytes', 'integer', halfTheHostMemory(), "memory of all workers together, each counted at its container's limit (512 MiB)", { defaultText: 'half the host memory' }],
+  ['CODERING_MAX_RUNNING', '/maxRunning', 'integer', 2 * availableParallelism(), 'programs running at once, all images together (a race counts two); more wait in line', { defaultText: 'twice the cores' }],
   ['CODERING_WORKERS_PER_IMAGE_MAX', '/workersPerImageMax', 'integer', 8, 'most workers of one image, however busy'],
   ['CODERING_IDLE_TTL_MS', '/idleTtlMs', 'integer', 5 * 60_000, 'an image not run for this long scales back to its floor'],
   ['CODERING_DEMAND_WINDOW_MS', '/demandWindowMs', 'integer', 60_000, "the past an image's demand (workers busy) is measured over"],

@@ -20,11 +20,13 @@ export const capacitySchema = Type.Object({
   platform: Type.Union([Type.Literal('local'), Type.Literal('nuclio')]),
   slots: count('Workers the host can hold at once, every image together: the smallest of the limits'),
   slotsInUse: count('Workers alive, starting or being removed'),
+  running: count('Programs running now (a race counts two); at most `limits.maxRunning`'),
   limits: Type.Object({
     maxWorkers: count('CODERING_MAX_WORKERS'),
     memoryBytes: Type.Union([count('CODERING_WORKERS_MEMORY_BYTES'), Type.Null()]),
     workerMemoryBytes: Type.Union([count("Each worker's container memory limit, as counted against the memory"), Type.Null()]),
     sandboxUids: Type.Union([count('Sandbox uids of the base image (one per live worker)'), Type.Null()]),
+    maxRunning: count('CODERING_MAX_RUNNING: programs running at once, every image together'),
   }),
   waiting: count('Runs waiting for a worker, every image together'),
   queueMax: count('Runs that may wait before `queue_full`'),

@@ -82,8 +82,10 @@ export interface CapacityReport {
   slots: number;
   /** Workers alive, starting or being removed: what counts against `slots`. */
   slotsInUse: number;
-  /** What bounds `slots`: the configured maximum, the memory budget, the sandbox uids. */
-  limits: { maxWorkers: number; memoryBytes: number | null; workerMemoryBytes: number | null; sandboxUids: number | null };
+  /** Leases held now: programs running (a race counts two). */
+  running: number;
+  /** What bounds `slots` (the configured maximum, the memory budget, the sandbox uids) and `running`. */
+  limits: { maxWorkers: number; memoryBytes: number | null; workerMemoryBytes: number | null; sandboxUids: number | null; maxRunning: number };
   /** Runs waiting for a worker, every image together, and how many may. */
   waiting: number;
   queueMax: number;

@@ -6,7 +6,7 @@
 import { DEFAULT_CONFIG, type CoderingConfig } from '../../../config';
 
 /** The budget and warm targets are the configuration's own fields (documented there). */
-type BudgetSettings = 'warmFloor' | 'maxWorkers' | 'workersMemoryBytes' | 'workersPerImageMax' | 'idleTtlMs' | 'demandWindowMs' | 'queueMax' | 'acquireTimeoutMs';
+type BudgetSettings = 'warmFloor' | 'maxWorkers' | 'workersMemoryBytes' | 'workersPerImageMax' | 'maxRunning' | 'idleTtlMs' | 'demandWindowMs' | 'queueMax' | 'acquireTimeoutMs';
 
 export type LocalPlatformSettings = Pick<CoderingConfig, BudgetSettings> & {
   /** Extra time a worker gets past a run's limits before it is declared dead. */
@@ -23,6 +23,7 @@ export function localPlatformSettings(config: Readonly<CoderingConfig>): LocalPl
     maxWorkers: config.maxWorkers,
     workersMemoryBytes: config.workersMemoryBytes,
     workersPerImageMax: config.workersPerImageMax,
+    maxRunning: config.maxRunning,
     idleTtlMs: config.idleTtlMs,
     demandWindowMs: config.demandWindowMs,
     queueMax: config.queueMax,

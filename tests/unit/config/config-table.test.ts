@@ -57,6 +57,7 @@ describe('the table of CODERING_* variables', () => {
       maxWorkers: DEFAULT_CONFIG.maxWorkers,
       workersMemoryBytes: DEFAULT_CONFIG.workersMemoryBytes,
       workersPerImageMax: DEFAULT_CONFIG.workersPerImageMax,
+      maxRunning: DEFAULT_CONFIG.maxRunning,
       idleTtlMs: DEFAULT_CONFIG.idleTtlMs,
       demandWindowMs: DEFAULT_CONFIG.demandWindowMs,
       queueMax: DEFAULT_CONFIG.queueMax,

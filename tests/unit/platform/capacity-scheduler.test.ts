@@ -48,7 +48,9 @@ interface Harness {
 
 const harnesses: Harness[] = [];
 
-function harness(options: { slots?: number; queueMax?: number; waitTimeoutMs?: number; perImageMax?: number; idleTtlMs?: number } = {}): Harness {
+function harness(
+  options: { slots?: number; queueMax?: number; waitTimeoutMs?: number; perImageMax?: number; idleTtlMs?: number; maxRunning?: number } = {},
+): Harness {
   const slots = options.slots ?? 4;
   const budget = new CapacityBudget({ maxWorkers: slots, memoryBytes: slots * 100, workerMemoryBytes: 100, sandboxUids: 64 });
   const clock = { now: 1_000_000 };
@@ -71,6 +73,7 @@ function harness(options: { slots?: number; queueMax?: number; waitTimeoutMs?: n
     queueMax: options.queueMax ?? 16,
     waitTimeoutMs: options.waitTimeoutMs ?? 2000,
     perImageMax: options.perImageMax ?? 8,
+    maxRunning: options.maxRunning ?? 64,
     idleTtlMs: options.idleTtlMs ?? 60_000,
     demandWindowMs: 10_000,
     tickMs: 0,
@@ -235,6 +238,39 @@ test('a run waits for its own worker that is cleaning: no eviction, no start, th
   await settle();
   expect(next?.worker).toBe(worker);
   next?.release(true);
+});
+
+describe('the running cap (CPU-bound concurrency)', () => {
+  test('past maxRunning leases, runs wait in line even with idle workers, and go in arrival order', async () => {
+    const h = harness({ slots: 4, maxRunning: 1 });
+    await use(h, 'b');
+    const a = await h.scheduler.acquire('a');
+    const served: string[] = [];
+    const b = h.scheduler.acquire('b').then((lease) => (served.push('b'), lease));
+    const c = h.scheduler.acquire('c').then((lease) => (served.push('c'), lease));
+    await settle();
+    // b's worker is idle and c's was started, but one program runs at a time
+    expect([served, h.scheduler.running, statsOf(h, 'b')?.idle]).toEqual([[], 1, 1]);
+    a.release(true);
+    (await b).release(true);
+    (await c).release(true);
+    expect(served).toEqual(['b', 'c']);
+    expect(h.scheduler.running).toBe(0);
+  });
+
+  test('a spare is refused while the cap is reached; a cold start held back keeps its timing', async () => {
+    const h = harness({ slots: 4, maxRunning: 1 });
+    await use(h, 'a');
+    const a = await h.scheduler.acquire('a');
+    await expect(h.scheduler.acquire('a', undefined, { spare: true })).rejects.toMatchObject({ code: 'queue_full' });
+    const cold = h.scheduler.acquire('cold');
+    await settle();
+    a.release(true);
+    const lease = await cold;
+    expect(lease.coldStartMs).toEqual(expect.any(Number));
+    lease.release(true);
+    expect(statsOf(h, 'cold')).toMatchObject({ coldStarts: 1 });
+  });
 });
 
 describe('fairness', () => {

@@ -2,10 +2,13 @@
  * Who gets a worker, on one host: every image's workers share one budget of slots (capacity-budget.ts),
  * and every run waiting for a worker waits in one line, in arrival order, whatever its image.
  *
+ * - **Running.** At most `maxRunning` leases are held at once, every image together: the host has
+ *   that many cores' worth of programs to run, and a 17th compile on 2 cores only makes every run
+ *   slower (past its wall limit). Past it, runs wait in the line for a lease, not for a worker.
  * - **Admission.** A run takes an idle worker of its image; else it waits, and the scheduler starts a
  *   worker for it (a cold start) in a free slot, or in the slot of an idle worker of another image
- *   (an eviction: least recently used first, images above their floor before the rest, never a
- *   busy worker). A run is refused (`queue_full`, 429) only when the line is full, or when its wait
+ *   (an eviction: images above their warm target first, then above their floor, then the rest, least
+ *   recently used first within each; never a busy worker). A run is refused (`queue_full`, 429) only when the line is full, or when its wait
  *   ran out while every slot was busy running programs; `not_ready` (503) when its image's workers
  *   can't be started at all.
  * - **Fairness.** A worker that becomes free goes to the oldest run of its image — unless a run of
@@ -33,6 +36,8 @@ export interface SchedulerOptions<W extends SchedulableWorker> {
   waitTimeoutMs: number;
   /** Most workers of one image, so that one image can't hold every slot. */
   perImageMax: number;
+  /** Leases held at once, every image together (CPU-bound concurrency). */
+  maxRunning: number;
   /** An image not asked for this long keeps only its floor. */
   idleTtlMs: number;
   /** The past that demand is measured over. */
@@ -58,6 +63,8 @@ const FORGET_AFTER_TTLS = 12;
 interface IdleWorker<W> {
   worker: W;
   since: number;
+  /** A fresh worker that waited for a lease (the running cap): its start, for the run it goes to. */
+  coldStartMs: number | null;
 }
 
 interface Waiter {
@@ -111,6 +118,8 @@ export class CapacityScheduler<W extends SchedulableWorker> {
   private readonly ticker: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private arrivals = 0;
+  /** Leases held now, every image together. */
+  private held = 0;
   private closed = false;
   /**
    * Starts, evictions and removals on their way: close waits for them, since a worker a start
@@ -132,8 +141,8 @@ export class CapacityScheduler<W extends SchedulableWorker> {
     const entry = this.entry(image);
     entry.lastUsed = this.now();
     if (options.spare === true) return this.acquireSpare(entry, signal);
-    const idle = this.takeIdle(entry);
-    if (idle) return Promise.resolve(this.lease(entry, idle, null));
+    const idle = this.held < this.options.maxRunning ? this.takeIdle(entry) : undefined;
+    if (idle) return Promise.resolve(this.lease(entry, idle.worker, idle.coldStartMs));
     if (this.waiters.length >= this.options.queueMax) {
       return Promise.reject(
         new CoderingError(
@@ -207,6 +216,11 @@ export class CapacityScheduler<W extends SchedulableWorker> {
     return this.waiters.length;
   }
 
+  /** Leases held now (programs running, or about to). */
+  get running(): number {
+    return this.held;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.ticker);
@@ -241,9 +255,9 @@ export class CapacityScheduler<W extends SchedulableWorker> {
    */
   private acquireSpare(entry: ImageEntry<W>, signal: AbortSignal | undefined): Promise<Lease> {
     const required = this.waitersOf(entry.image, false);
-    if (required === 0) {
+    if (required === 0 && this.held < this.options.maxRunning) {
       const idle = this.takeIdle(entry);
-      if (idle) return Promise.resolve(this.lease(entry, idle, null));
+      if (idle) return Promise.resolve(this.lease(entry, idle.worker, null));
       if (entry.starting + entry.cleaning > 0) return this.wait(entry, true, signal);
       const warm = entry.live > 0 && entry.live < this.options.perImageMax && entry.backoffUntil <= this.now();
       if (warm && this.options.budget.tryTake()) {
@@ -302,24 +316,25 @@ export class CapacityScheduler<W extends SchedulableWorker> {
     }
     return new CoderingError(
       'queue_full',
-      `no worker for ${entry.image} became free within ${waitTimeoutMs} ms: all ${budget.slots} worker slots of this host were busy`,
-      { image: entry.image, waitedMs: waitTimeoutMs, slots: budget.slots },
+      `no worker for ${entry.image} became free within ${waitTimeoutMs} ms: the host's ${budget.slots} worker slots and ${this.options.maxRunning} running places were busy`,
+      { image: entry.image, waitedMs: waitTimeoutMs, slots: budget.slots, maxRunning: this.options.maxRunning },
       { retryAfterSeconds: 1 },
     );
   }
 
-  private takeIdle(entry: ImageEntry<W>): W | undefined {
+  private takeIdle(entry: ImageEntry<W>): IdleWorker<W> | undefined {
     for (;;) {
       // most recently used first: the others age towards scale-down and eviction
       const idle = entry.idle.pop();
       if (!idle) return undefined;
-      if (idle.worker.broken === null) return idle.worker;
+      if (idle.worker.broken === null) return idle;
       this.retire(entry, idle.worker);
     }
   }
 
   private lease(entry: ImageEntry<W>, worker: W, coldStartMs: number | null): Lease {
     entry.busy.add(worker);
+    this.held += 1;
     const leasedAt = this.now();
     entry.demand.leased(leasedAt, entry.busy.size);
     let released = false;
@@ -329,7 +344,10 @@ export class CapacityScheduler<W extends SchedulableWorker> {
       release: (healthy: boolean) => {
         if (released) return;
         released = true;
+        this.held -= 1;
         entry.demand.released(this.now(), this.now() - leasedAt);
+        // a lease less: the oldest run held back by the running cap may go, on a worker already idle
+        this.dispatch();
         if (!healthy || worker.broken !== null || this.closed) {
           entry.busy.delete(worker);
           this.retire(entry, worker);
@@ -361,13 +379,26 @@ export class CapacityScheduler<W extends SchedulableWorker> {
     const starved = this.options.budget.free > 0 ? undefined : this.oldestUnprovided(entry.image);
     if (starved && (own === undefined || own.spare || starved.seq < own.seq)) {
       this.evictFor(entry, worker, this.entry(starved.image));
-    } else if (own) {
+    } else if (own && this.held < this.options.maxRunning) {
       if (coldStartMs !== null && !own.spare) entry.coldStarts += 1;
       own.resolve(this.lease(entry, worker, own.spare ? null : coldStartMs));
     } else {
-      entry.idle.push({ worker, since: this.now() });
+      // no run for it, or the running cap holds its run back: dispatch() hands it over later
+      entry.idle.push({ worker, since: this.now(), coldStartMs: own ? coldStartMs : null });
     }
     this.pump();
+  }
+
+  /** Runs held back by the running cap, oldest first, get the idle workers of their images. */
+  private dispatch(): void {
+    for (const waiter of [...this.waiters]) {
+      if (this.held >= this.options.maxRunning) return;
+      const entry = this.entry(waiter.image);
+      const idle = this.takeIdle(entry);
+      if (!idle) continue;
+      if (idle.coldStartMs !== null && !waiter.spare) entry.coldStarts += 1;
+      waiter.resolve(this.lease(entry, idle.worker, waiter.spare ? null : idle.coldStartMs));
+    }
   }
 
   /**
@@ -405,14 +436,15 @@ export class CapacityScheduler<W extends SchedulableWorker> {
   /** Workers an image should have warm now: what it was busy with lately, its floor when unused. */
   private targetOf(entry: ImageEntry<W>, now: number): number {
     if (now - entry.lastUsed > this.options.idleTtlMs) return entry.floor;
-    // one more than the mean busy count, so that a run finds a worker while another one cleans
-    const demand = Math.max(entry.demand.peakBusy(now), Math.ceil(entry.demand.meanBusy(now)) + 1);
+    // what it was busy with at once lately, or on average (Little's L), and one while it is in use at
+    // all; a worker cleaning is waited for (milliseconds), so no spare one is kept for that
+    const demand = Math.max(1, entry.demand.peakBusy(now), Math.ceil(entry.demand.meanBusy(now)));
     return Math.min(this.options.perImageMax, Math.max(entry.floor, demand));
   }
 
   /**
-   * The oldest run (not a spare) that nothing on its way will serve: no start, no worker cleaning,
-   * and no busy worker of an image already at its maximum.
+   * The oldest run (not a spare) that nothing will serve: no idle worker held back by the running
+   * cap, no start, no worker cleaning, and no busy worker of an image already at its maximum.
    */
   private oldestUnprovided(excludeImage?: string): Waiter | undefined {
     const now = this.now();
@@ -423,7 +455,7 @@ export class CapacityScheduler<W extends SchedulableWorker> {
       counted.set(waiter.image, position);
       if (waiter.image === excludeImage) continue;
       const entry = this.entry(waiter.image);
-      if (position <= entry.starting + entry.cleaning) continue;
+      if (position <= entry.idle.length + entry.starting + entry.cleaning) continue;
       if (entry.live + entry.starting >= this.options.perImageMax) continue;
       if (entry.backoffUntil > now) continue;
       return waiter;
@@ -431,18 +463,19 @@ export class CapacityScheduler<W extends SchedulableWorker> {
     return undefined;
   }
 
-  /** The idle worker to give up its slot: least recently used, images above their floor first. */
+  /**
+   * The idle worker to give up its slot: from an image above its warm target first (demand no longer
+   * needs it), then above its floor, then any; least recently used within each. A hot image's
+   * workers are within its target, so a stream of one-off images does not evict them.
+   */
   private evictionVictim(forImage: string): { entry: ImageEntry<W>; idle: IdleWorker<W> } | undefined {
-    let best: { entry: ImageEntry<W>; idle: IdleWorker<W>; protectedByFloor: boolean } | undefined;
+    const now = this.now();
+    let best: { entry: ImageEntry<W>; idle: IdleWorker<W>; rank: number } | undefined;
     for (const entry of this.entries.values()) {
       if (entry.image === forImage) continue;
-      const protectedByFloor = entry.live <= entry.floor;
+      const rank = entry.live > this.targetOf(entry, now) ? 0 : entry.live > entry.floor ? 1 : 2;
       for (const idle of entry.idle) {
-        const better =
-          best === undefined ||
-          (best.protectedByFloor && !protectedByFloor) ||
-          (best.protectedByFloor === protectedByFloor && idle.since < best.idle.since);
-        if (better) best = { entry, idle, protectedByFloor };
+        if (best === undefined || rank < best.rank || (rank === best.rank && idle.since < best.idle.since)) best = { entry, idle, rank };
       }
     }
     return best;
