@@ -9,8 +9,17 @@ import type { CapacityBody } from '../../registry-api/contract';
 
 const CAPACITY_TIMEOUT_MS = 5000;
 
-export async function fetchCapacity(baseUrl: string): Promise<CapacityBody> {
-  const response = await fetch(`${baseUrl}/v1/capacity`, { signal: AbortSignal.timeout(CAPACITY_TIMEOUT_MS) });
+/** The API a bench watches: where it listens, and an admin key (capacity is an operator's view). */
+export interface WatchedApi {
+  baseUrl: string;
+  adminAuthorization: string;
+}
+
+export async function fetchCapacity(api: WatchedApi): Promise<CapacityBody> {
+  const response = await fetch(`${api.baseUrl}/v1/capacity`, {
+    headers: { authorization: api.adminAuthorization },
+    signal: AbortSignal.timeout(CAPACITY_TIMEOUT_MS),
+  });
   if (!response.ok) throw new Error(`GET /v1/capacity: HTTP ${response.status}`);
   return (await response.json()) as CapacityBody;
 }

@@ -16,7 +16,7 @@ import { postRun } from '../run/run-client';
 import { cgroupV1Available } from '../run/worker-cgroups';
 import { workerMemory, type WorkerMemory } from '../run/worker-memory';
 import { CATALOGUE_PLAN } from './catalogue-plan';
-import { capacityState, fetchCapacity, Sampler, type CapacityState } from './capacity-watch';
+import { capacityState, fetchCapacity, Sampler, type CapacityState, type WatchedApi } from './capacity-watch';
 import type { RankedVersion } from './ranked-catalogue';
 
 export type Outcome = 'ok' | 'wrong_answer' | 'refused' | 'error';
@@ -65,10 +65,10 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Waits until every image with a floor has it idle; returns how long that took, or null past the limit. */
-async function waitForFloors(baseUrl: string): Promise<number | null> {
+async function waitForFloors(api: WatchedApi): Promise<number | null> {
   const started = performance.now();
   while (performance.now() - started < CATALOGUE_PLAN.floorsWarmTimeoutMs) {
-    const { images } = await fetchCapacity(baseUrl);
+    const { images } = await fetchCapacity(api);
     const floors = images.filter((image) => (image.floor ?? 0) > 0);
     if (floors.length > 0 && floors.every((image) => image.idle >= (image.floor ?? 0))) return Math.round(performance.now() - started);
     await sleep(CATALOGUE_PLAN.capacitySampleMs);
@@ -138,16 +138,16 @@ export async function trafficLevel(
   cleanups.push(`API process (c = ${concurrency})`, () => api.stop());
   try {
     const apiReadyMs = await api.waitReady(CATALOGUE_PLAN.readyTimeoutMs);
-    const floorsWarmMs = await waitForFloors(api.baseUrl);
-    const capacityBefore = await fetchCapacity(api.baseUrl);
+    const floorsWarmMs = await waitForFloors(api);
+    const capacityBefore = await fetchCapacity(api);
     const origin = performance.now();
     const clock = (): number => performance.now() - origin;
-    const capacity = new Sampler(async () => capacityState(await fetchCapacity(api.baseUrl)), CATALOGUE_PLAN.capacitySampleMs, clock);
+    const capacity = new Sampler(async () => capacityState(await fetchCapacity(api)), CATALOGUE_PLAN.capacitySampleMs, clock);
     const memory = cgroupV1Available('memory') ? new Sampler(() => workerMemory(api.workerFilters()), CATALOGUE_PLAN.memorySampleMs, clock) : null;
     // every request is answered with a record (a refusal, a wrong answer included): the batch counts no errors
     const batch = await boundedBatch(sequence.length, concurrency, (index) => sendOne(api.baseUrl, sequence[index] as RankedVersion, index, clock));
     await Promise.all([capacity.stop(), memory?.stop()]);
-    const capacityAfter = await fetchCapacity(api.baseUrl);
+    const capacityAfter = await fetchCapacity(api);
     return {
       concurrency,
       apiReadyMs,

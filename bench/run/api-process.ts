@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { coderingConfig } from '../../config';
 import { REPOSITORY_ROOT } from '../../factory';
+import { KeyStore } from '../../registry-api/auth';
 import { OWNER_PID_LABEL, KIND_LABEL, WORKER_KIND } from '../../registry-api/platform/local';
 import { removeContainers } from './bench-containers';
 
@@ -43,6 +44,8 @@ export class ApiProcess {
     readonly baseUrl: string,
     readonly logFile: string,
     private readonly dataDir: string,
+    /** `Bearer <key>` of an admin key made for this process: its capacity and metrics need one. */
+    readonly adminAuthorization: string,
   ) {
     child.once('exit', () => (this.exited = true));
   }
@@ -62,6 +65,9 @@ export class ApiProcess {
     // one; the registry's password, which lives in the default one, is handed over explicitly
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'codering-bench-api-'));
     const password = coderingConfig().factory.registryPassword;
+    const keys = KeyStore.open(dataDir);
+    const { secret } = keys.create({ scopes: ['admin'], name: 'bench' });
+    keys.close();
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPOSITORY_ROOT, 'registry-api', 'server.ts')], {
       cwd: REPOSITORY_ROOT,
       env: {
@@ -79,7 +85,7 @@ export class ApiProcess {
       stdio: ['ignore', log, log],
     });
     fs.closeSync(log);
-    return new ApiProcess(child, `http://127.0.0.1:${port}`, logFile, dataDir);
+    return new ApiProcess(child, `http://127.0.0.1:${port}`, logFile, dataDir, `Bearer ${secret}`);
   }
 
   /** Waits for `/readyz` (default runtimes built and their pools warm), bounded. */

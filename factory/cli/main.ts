@@ -149,24 +149,31 @@ export function createProgram(io: Io = { out: (t) => process.stdout.write(t), er
 
   program
     .command('build')
-    .description('build (unless cached) and push the image of a runtime, with an exercise\'s libraries')
-    .argument('<spec>', 'language[@version or range]')
+    .description("build (unless cached) and push the image of a runtime, with an exercise's libraries; --all: every version of the catalogue")
+    .argument('[spec]', 'language[@version or range]')
     .option('--lib <spec>', 'a library (repeatable)', collect, [])
+    .option('--all', 'every version of the catalogue, one after the other (CI and `CODERING_PREBUILD=all` machines)')
     .option('--no-push', 'build locally only, push nothing')
-    .action(async (spec: string, options: { lib: string[]; push: boolean }) => {
-      const display = new BuildProgressDisplay();
-      const started = Date.now();
-      try {
-        const built = await getBuilder().ensureImage({ runtime: spec, libraries: options.lib }, (p) => display.update(p), {
-          push: options.push,
-        });
-        display.stop(true);
-        const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        io.err(`${built.cached ? 'cached' : 'built'} ${built.runtimeId}${built.libraries.length ? ` + ${built.libraries.join(' ')}` : ''} in ${seconds} s\n`);
-        io.out(`${built.reference}${built.digest ? `@${built.digest}` : ''}\n`);
-      } catch (error) {
-        display.stop(false);
-        throw error;
+    .action(async (spec: string | undefined, options: { lib: string[]; push: boolean; all?: boolean }) => {
+      if ((spec === undefined) === (options.all !== true)) throw new CoderingError('invalid_request', 'name one runtime spec, or --all (not both)', {});
+      if (options.all === true && options.lib.length > 0) throw new CoderingError('invalid_request', '--lib builds one exercise image: name its runtime, not --all', {});
+      const specs = spec !== undefined ? [spec] : loadCatalogue().runtimes.flatMap((definition) => definition.versions.map((entry) => `${definition.language}@${entry.version}`));
+      for (const [index, one] of specs.entries()) {
+        const display = new BuildProgressDisplay();
+        const started = Date.now();
+        try {
+          const built = await getBuilder().ensureImage({ runtime: one, libraries: options.lib }, (p) => display.update(p), {
+            push: options.push,
+          });
+          display.stop(true);
+          const seconds = ((Date.now() - started) / 1000).toFixed(1);
+          const counter = specs.length > 1 ? ` (${index + 1}/${specs.length})` : '';
+          io.err(`${built.cached ? 'cached' : 'built'} ${built.runtimeId}${built.libraries.length ? ` + ${built.libraries.join(' ')}` : ''} in ${seconds} s${counter}\n`);
+          io.out(`${built.reference}${built.digest ? `@${built.digest}` : ''}\n`);
+        } catch (error) {
+          display.stop(false);
+          throw error;
+        }
       }
     });
 
