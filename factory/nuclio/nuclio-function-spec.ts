@@ -6,6 +6,7 @@
 
 import { CoderingError } from '../../errors';
 import type { RunLimits } from '../../proxy';
+import { imageKeyMetadata } from './function-identity';
 import { DEFAULT_FUNCTION_PREFIX, functionNameForImage, imageNameOf } from './function-name';
 import { validateNuclioFunction, validateNuclioProject } from './nuclio-function-schema';
 import type { NuclioFunctionResource, NuclioProjectResource } from './nuclio-function-types';
@@ -57,6 +58,8 @@ export interface NuclioFunctionOptions {
   image: string;
   /** `python@3.11.2`, kept as an annotation. */
   runtimeId: string;
+  /** An exercise's canonical libraries, kept as an annotation; none for a runtime's own function. */
+  libraries?: readonly string[];
   /** The operator's maxima for one run: the event timeout and the memory limit are derived from them. */
   limits: Pick<RunLimits, 'wallMs' | 'compileWallMs' | 'memoryBytes'>;
   replicas: { min: number; max: number };
@@ -95,6 +98,8 @@ export function eventTimeoutMs(limits: Pick<RunLimits, 'wallMs' | 'compileWallMs
 export function nuclioFunctionSpec(options: NuclioFunctionOptions): NuclioFunctionResource {
   const name = functionNameForImage(options.servedImage, options.functionPrefix ?? DEFAULT_FUNCTION_PREFIX);
   const served = imageNameOf(options.servedImage);
+  // What the API finds the function by: the runtime id and the libraries (function-identity.ts).
+  const key = imageKeyMetadata(options.runtimeId, options.libraries ?? []);
   const boxBytes = options.boxBytes ?? 64 * MiB;
   const tmpBytes = options.tmpBytes ?? 16 * MiB;
   const required = requiredFunctionMemoryBytes(options.limits.memoryBytes, boxBytes, tmpBytes);
@@ -121,6 +126,7 @@ export function nuclioFunctionSpec(options: NuclioFunctionOptions): NuclioFuncti
       namespace: options.namespace,
       labels: {
         ...options.labels,
+        ...key.labels,
         [PART_OF_LABEL]: PART_OF,
         'app.kubernetes.io/component': 'runtime-function',
         [PROJECT_LABEL]: options.projectName,
@@ -128,6 +134,7 @@ export function nuclioFunctionSpec(options: NuclioFunctionOptions): NuclioFuncti
         [IMAGE_LABEL]: served.repository.slice(served.repository.lastIndexOf('/') + 1),
       },
       annotations: {
+        ...key.annotations,
         [RUNTIME_ID_ANNOTATION]: options.runtimeId,
         [SERVED_IMAGE_ANNOTATION]: `${served.repository}:${served.tag}`,
       },
