@@ -36,6 +36,7 @@ export const ERROR_CATALOGUE = {
   // busy
   queue_full: { status: 429, kind: 'busy', title: 'Too many runs waiting for this runtime' },
   not_ready: { status: 503, kind: 'busy', title: 'The service is starting or its workers are not warm' },
+  workers_busy: { status: 503, kind: 'busy', title: 'The workers leased for the run were all busy; try again later' },
   // our own failures
   build_failed: { status: 502, kind: 'internal', title: 'The image build failed' },
   engine_unavailable: { status: 503, kind: 'internal', title: 'The container engine does not answer' },
