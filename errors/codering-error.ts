@@ -39,6 +39,8 @@ export const ERROR_CATALOGUE = {
   workers_busy: { status: 503, kind: 'busy', title: 'The workers leased for the run were all busy; try again later' },
   // our own failures
   build_failed: { status: 502, kind: 'internal', title: 'The image build failed' },
+  not_deployed: { status: 503, kind: 'internal', title: 'The runtime is in the catalogue but not deployed on this cluster' },
+  deploy_failed: { status: 502, kind: 'internal', title: "Deploying the runtime's function failed" },
   engine_unavailable: { status: 503, kind: 'internal', title: 'The container engine does not answer' },
   engine_timeout: { status: 504, kind: 'internal', title: 'The container engine did not answer in time' },
   registry_unavailable: { status: 502, kind: 'internal', title: 'The image registry does not answer' },
