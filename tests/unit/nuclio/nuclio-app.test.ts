@@ -1,8 +1,8 @@
 /**
  * The API on the nuclio platform, wired as `server.ts` wires it (createRuntimeServices), against a fake
- * Nuclio dashboard and a fake image registry: no Docker client is ever made, runs go to the functions
- * the dashboard names, an exercise's function is deployed on first use, and a replica's 503 costs no
- * retry.
+ * Nuclio dashboard and a fake image registry: no Docker client is ever made, `/readyz` is the dashboard
+ * and the default runtimes' functions, runs go to the functions the dashboard names, an exercise's
+ * function is deployed on first use, and a replica's 503 costs no retry.
  */
 
 import type { FastifyInstance } from 'fastify';
@@ -82,6 +82,12 @@ async function startApp(overrides: ConfigOverrides = {}): Promise<NuclioApp> {
 
 afterEach(async () => t?.close());
 
+async function readyz(): Promise<{ status: number; message?: string; runtimes?: Record<string, string> }> {
+  const response = await t.app.inject({ url: '/readyz' });
+  const body = response.json();
+  return { status: response.statusCode, message: body.error?.message, runtimes: body.error?.details?.runtimes };
+}
+
 async function run(body: Record<string, unknown> = {}) {
   const response = await t.app.inject({
     method: 'POST',
@@ -109,6 +115,35 @@ describe('wiring: the nuclio platform takes no Docker', () => {
     expect(dockerodeMade).toHaveLength(1);
     dockerodeMade.length = 0;
     rmSync(dataDir, { recursive: true, force: true });
+  });
+});
+
+describe('/readyz on nuclio', () => {
+  test('200 once the dashboard answers and the default runtime`s function is ready; follows the dashboard', async () => {
+    t = await startApp();
+    t.fixture.addFunction('python@3.13.5');
+    await t.app.prepareRuntimes();
+    expect(await readyz()).toEqual({ status: 200, message: undefined, runtimes: undefined });
+    t.fixture.fake.dashboardDown = true;
+    const down = await readyz();
+    expect(down.status).toBe(503);
+    expect(down.message).toMatch(/^not ready: the Nuclio dashboard does not answer/);
+    t.fixture.fake.dashboardDown = false;
+    expect((await readyz()).status).toBe(200);
+  });
+
+  test('a default runtime not deployed yet says so, and the API becomes ready when infra deploys it (no restart)', async () => {
+    t = await startApp();
+    await t.app.prepareRuntimes();
+    const missing = await readyz();
+    expect(missing.status).toBe(503);
+    expect(missing.runtimes?.['python@3.13']).toMatch(/^failed: python@3\.13\.5 is not deployed on this cluster/);
+    t.fixture.addFunction('python@3.13.5');
+    const deadline = Date.now() + 5000;
+    while ((await readyz()).status !== 200) {
+      if (Date.now() > deadline) throw new Error('not ready within 5 s of the function appearing');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   });
 });
 
