@@ -22,6 +22,7 @@ export {
   SANDBOX_USER,
   SERVED_IMAGE_ANNOTATION,
   SHELL_HANDLER,
+  SKIP_BUILD_ANNOTATION,
   eventTimeoutMs,
   nuclioFunctionSpec,
   nuclioProjectSpec,

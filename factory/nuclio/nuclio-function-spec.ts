@@ -26,6 +26,12 @@ export const RUNTIME_ID_ANNOTATION = 'codering.org/runtime-id';
 export const SERVED_IMAGE_ANNOTATION = 'codering.org/image';
 /** The served image's tag (`3.11.2-3f83798b1ac3`): a label, so functions can be selected by content. */
 export const CONTENT_TAG_LABEL = 'codering.org/content-tag';
+/**
+ * Nuclio's own annotation (`functionconfig.FunctionAnnotationSkipBuild`): a create or redeploy through
+ * the dashboard builds whenever `spec.build.image` is set (`abstract.Platform.functionBuildRequired`,
+ * v1.14), i.e. always for our spec, unless this says `true`. The controller never builds a raw CR.
+ */
+export const SKIP_BUILD_ANNOTATION = 'skip-build';
 /** The served image's repository's last segment (`python`, `python-exercise`). */
 export const IMAGE_LABEL = 'codering.org/image-name';
 
@@ -135,6 +141,7 @@ export function nuclioFunctionSpec(options: NuclioFunctionOptions): NuclioFuncti
       },
       annotations: {
         ...key.annotations,
+        [SKIP_BUILD_ANNOTATION]: 'true',
         [RUNTIME_ID_ANNOTATION]: options.runtimeId,
         [SERVED_IMAGE_ANNOTATION]: `${served.repository}:${served.tag}`,
       },
@@ -146,7 +153,7 @@ export function nuclioFunctionSpec(options: NuclioFunctionOptions): NuclioFuncti
       image: options.image,
       imagePullPolicy: options.imagePullPolicy ?? 'IfNotPresent',
       ...(options.imagePullSecret === undefined ? {} : { imagePullSecrets: options.imagePullSecret }),
-      // A pre-built image: a dashboard redeploy of this function must not try to build it.
+      // A pre-built image; that the dashboard does not build it is SKIP_BUILD_ANNOTATION's doing.
       build: { codeEntryType: 'image', image: options.image, noBaseImagesPull: true },
       // The handler ignores its arguments, so an `X-Nuclio-Arguments` header sent by anyone changes nothing.
       runtimeAttributes: { arguments: '', responseHeaders: { 'Content-Type': 'application/json' } },

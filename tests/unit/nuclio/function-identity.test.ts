@@ -9,6 +9,7 @@ import {
   LIBRARIES_ANNOTATION,
   RUNTIME_ID_ANNOTATION,
   SERVED_IMAGE_ANNOTATION,
+  SKIP_BUILD_ANNOTATION,
   functionNameForImage,
   imageKeyHash,
   imageKeyOf,
@@ -41,6 +42,8 @@ describe('function identity', () => {
     expect(body.metadata.annotations).toEqual({
       [RUNTIME_ID_ANNOTATION]: 'python@3.11.2',
       [SERVED_IMAGE_ANNOTATION]: 'codering/python:3.11.2-0123456789ab',
+      // the dashboard would otherwise build around a pre-built image (spec.build.image is set)
+      [SKIP_BUILD_ANNOTATION]: 'true',
     });
   });
 

@@ -13,6 +13,7 @@ import {
   LIBRARIES_ANNOTATION,
   RUNTIME_ID_ANNOTATION,
   SERVED_IMAGE_ANNOTATION,
+  SKIP_BUILD_ANNOTATION,
 } from '../../../factory/nuclio';
 import { nuclioRepository } from '../../../factory/tags';
 import { NuclioDashboard } from '../../../registry-api/platform/nuclio';
@@ -113,6 +114,7 @@ describe('deploy on first use', () => {
       [RUNTIME_ID_ANNOTATION]: 'python@3.13.5',
       [LIBRARIES_ANNOTATION]: 'requests==2.31.0',
       [SERVED_IMAGE_ANNOTATION]: `codering/python-exercise:${tag}`,
+      [SKIP_BUILD_ANNOTATION]: 'true',
     });
     expect(body?.spec).toMatchObject({
       runtime: 'shell',
