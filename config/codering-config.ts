@@ -33,6 +33,24 @@ export interface NuclioConfig {
   invokeTimeoutMs: number;
   /** Sent as `Authorization: Bearer <token>` to the dashboard, whose authentication checks it; null: none. */
   dashboardToken: string | null;
+  /** `dashboard`: events go through the dashboard's invocation relay; `service`: to the function's Service. */
+  invokeVia: 'dashboard' | 'service';
+  /** With `service`: a function's base URL, `{name}` and `{namespace}` replaced. */
+  functionUrlTemplate: string;
+  /** How often the functions (states, replicas) are read again from the dashboard. */
+  refreshMs: number;
+  /** Longest wait for a function the API deploys to become ready. */
+  deployTimeoutMs: number;
+  /** host[:port] the nodes pull the functions the API deploys from; null: the factory's registry. */
+  imageRegistry: string | null;
+  /** The image pull Secret of the functions the API deploys, or `none`. */
+  pullSecret: string;
+  /** The service account of the functions the API deploys, or `none`. */
+  serviceAccount: string;
+  /** Replicas of a function the API deploys (each serves one event at a time). */
+  deployReplicas: number;
+  /** CPU of one replica of a function the API deploys (a Kubernetes quantity). */
+  deployCpu: string;
 }
 
 /** The image factory's and the Docker client's settings, as written (factory/config derives paths). */

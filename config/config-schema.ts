@@ -124,7 +124,11 @@ export const coderingConfigSchema: JSONSchemaType<CoderingConfig> = {
     nuclio: {
       type: 'object',
       additionalProperties: false,
-      required: ['dashboardUrl', 'namespace', 'project', 'functionPrefix', 'invokeTimeoutMs', 'dashboardToken'],
+      required: [
+        'dashboardUrl', 'namespace', 'project', 'functionPrefix', 'invokeTimeoutMs', 'dashboardToken', 'invokeVia',
+        'functionUrlTemplate', 'refreshMs', 'deployTimeoutMs', 'imageRegistry', 'pullSecret', 'serviceAccount',
+        'deployReplicas', 'deployCpu',
+      ],
       properties: {
         dashboardUrl: { type: 'string', pattern: '^https?://' },
         namespace: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' },
@@ -133,6 +137,15 @@ export const coderingConfigSchema: JSONSchemaType<CoderingConfig> = {
         invokeTimeoutMs: positiveInt,
         // Header-safe: no whitespace or control characters, long enough not to be guessed.
         dashboardToken: { type: 'string', nullable: true, pattern: '^[\\x21-\\x7e]{32,}$' },
+        invokeVia: { type: 'string', enum: ['dashboard', 'service'] },
+        functionUrlTemplate: { type: 'string', pattern: '^https?://.*\\{name\\}' },
+        refreshMs: { type: 'integer', minimum: 100 },
+        deployTimeoutMs: { type: 'integer', minimum: 1000 },
+        imageRegistry: { type: 'string', nullable: true, pattern: '^[A-Za-z0-9.-]+(:[0-9]{1,5})?$' },
+        pullSecret: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' },
+        serviceAccount: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' },
+        deployReplicas: { type: 'integer', minimum: 1, maximum: 64 },
+        deployCpu: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?m?$' },
       },
       // ajv's JSONSchemaType cannot express a nullable string inside a required object (as factorySchema).
     } as unknown as JSONSchemaType<NuclioConfig>,

@@ -98,6 +98,16 @@ const ROWS: Row[] = [
   ['CODERING_NUCLIO_INVOKE_TIMEOUT_MS', '/nuclio/invokeTimeoutMs', 'integer', 30_000, 'deadline of one function invocation'],
   // The dashboard's authentication (infra turns it on) checks this bearer token on every call.
   ['CODERING_NUCLIO_DASHBOARD_TOKEN', '/nuclio/dashboardToken', 'string', null, 'bearer token the API sends to the Nuclio dashboard (`Authorization: Bearer …`); unset: no header', { defaultText: 'none', secret: true }],
+  ['CODERING_NUCLIO_INVOKE_VIA', '/nuclio/invokeVia', 'string', 'dashboard', "how events reach a function: `dashboard` (the dashboard's invocation relay) or `service` (the function's own Service, from inside the cluster)"],
+  ['CODERING_NUCLIO_FUNCTION_URL', '/nuclio/functionUrlTemplate', 'string', 'http://nuclio-{name}.{namespace}.svc.cluster.local:8080/', "with `service`: a function's URL, `{name}` and `{namespace}` replaced"],
+  ['CODERING_NUCLIO_REFRESH_MS', '/nuclio/refreshMs', 'integer', 5000, 'how often the functions, their states and their replicas are read again from the dashboard'],
+  // Longer than a function's readinessTimeoutSeconds (600 s by default), so that Nuclio's verdict comes first.
+  ['CODERING_NUCLIO_DEPLOY_TIMEOUT_MS', '/nuclio/deployTimeoutMs', 'integer', 12 * 60_000, "longest wait for a function the API deploys (an exercise's) to become ready"],
+  ['CODERING_NUCLIO_IMAGE_REGISTRY', '/nuclio/imageRegistry', 'string', null, 'registry host[:port] the nodes pull the images of the functions the API deploys from', { defaultText: '`CODERING_REGISTRY`' }],
+  ['CODERING_NUCLIO_PULL_SECRET', '/nuclio/pullSecret', 'string', 'codering-registry', 'image pull Secret of the functions the API deploys; `none` for none'],
+  ['CODERING_NUCLIO_SERVICE_ACCOUNT', '/nuclio/serviceAccount', 'string', 'codering-function', 'service account of the functions the API deploys (one that mounts no token); `none` for the namespace default'],
+  ['CODERING_NUCLIO_DEPLOY_REPLICAS', '/nuclio/deployReplicas', 'integer', 1, 'replicas of a function the API deploys'],
+  ['CODERING_NUCLIO_DEPLOY_CPU', '/nuclio/deployCpu', 'string', '1', 'CPU of one replica of a function the API deploys'],
   // the factory and the Docker client
   ['CODERING_REGISTRY', '/factory/registry', 'string', '127.0.0.1:5000', 'registry host[:port] images are pushed to; a non-local one is only checked, not started'],
   ['CODERING_REGISTRY_SCHEME', '/factory/registryScheme', 'string', null, '`http` or `https`', { defaultText: 'http for 127.0.0.0/8 and localhost, else https' }],

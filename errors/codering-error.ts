@@ -40,8 +40,11 @@ export const ERROR_CATALOGUE = {
   rate_limited: { status: 429, kind: 'busy', title: 'Too many requests from this key (or address) in the last minute' },
   too_many_runs: { status: 429, kind: 'busy', title: 'This key (or address) has as many runs in flight as it may' },
   not_ready: { status: 503, kind: 'busy', title: 'The service is starting or its workers are not warm' },
+  workers_busy: { status: 503, kind: 'busy', title: 'The workers leased for the run were all busy; try again later' },
   // our own failures
   build_failed: { status: 502, kind: 'internal', title: 'The image build failed' },
+  not_deployed: { status: 503, kind: 'internal', title: 'The runtime is in the catalogue but not deployed on this cluster' },
+  deploy_failed: { status: 502, kind: 'internal', title: "Deploying the runtime's function failed" },
   engine_unavailable: { status: 503, kind: 'internal', title: 'The container engine does not answer' },
   engine_timeout: { status: 504, kind: 'internal', title: 'The container engine did not answer in time' },
   registry_unavailable: { status: 502, kind: 'internal', title: 'The image registry does not answer' },

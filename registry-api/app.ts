@@ -55,6 +55,8 @@ declare module 'fastify' {
 
 /** How long closing the app waits for a running build before leaving it to the next start's recovery. */
 const BUILD_DRAIN_MS = 10_000;
+/** On Nuclio, a default runtime that could not be warmed is looked for again every this many refreshes of the functions. */
+const WARM_RETRY_REFRESHES = 3;
 
 export function buildApp(deps: AppDeps): FastifyInstance {
   const { config } = deps;
@@ -90,7 +92,15 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     metrics,
     log: app.log.child({ component: 'executor' }),
   });
-  const warmup = new RuntimeWarmup({ images, platform: deps.platform, warmFloor: config.warmFloor, log: app.log });
+  const warmup = new RuntimeWarmup({
+    images,
+    platform: deps.platform,
+    warmFloor: config.warmFloor,
+    log: app.log,
+    // On Nuclio a default runtime that failed is a function not ready or not deployed yet, which the
+    // cluster mends without us: look again. Locally it is a failed build, which would only fail again.
+    ...(deps.platform.name === 'nuclio' ? { retryFailedMs: config.nuclio.refreshMs * WARM_RETRY_REFRESHES } : {}),
+  });
   const readiness = new Readiness({ platform: deps.platform, warmup, log: app.log.child({ component: 'readiness' }) });
   const context: RouteContext = {
     config,
@@ -155,6 +165,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   app.addHook('onClose', async () => {
     closing.abort();
+    warmup.close();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.all([prebuilding, jobs.close()]),

@@ -1,39 +1,22 @@
 /**
- * The registry API process: reads the configuration, wires the real dependencies (catalogue, image
- * builder, platform, job database, logger), listens, then lets the app prepare its runtimes in the
- * background (CODERING_PREBUILD), and shuts down gracefully. Everything else lives in `buildApp`,
- * which tests drive without a socket.
+ * The registry API process: reads the configuration, wires the real dependencies (catalogue, the
+ * platform and its image source from runtime-services.ts, job database, logger), listens, then lets
+ * the app prepare its runtimes in the background (CODERING_PREBUILD), and shuts down gracefully.
+ * Everything else lives in `buildApp`, which tests drive without a socket.
  */
 
 import path from 'node:path';
 import pino from 'pino';
 import { isCoderingError } from '../errors';
 import { loadCatalogue } from '../factory/catalogue';
-import { createImageBuilder } from '../factory/builder';
-import { createDockerClient, type DockerClient } from '../factory/engine';
-import { factoryConfigOf } from '../factory/config';
 import { buildApp } from './app';
 import { announceAccess } from './auth';
 import { coderingConfig, ConfigError, type CoderingConfig } from './config';
 import { JobStore } from './jobs';
-import { createLocalPlatform, localPlatformSettings } from './platform/local';
-import { NuclioPlatform, nuclioPlatformOptionsFromConfig } from './platform/nuclio';
-import type { Platform } from './platform';
+import { createRuntimeServices } from './runtime-services';
 
 /** Past this, a shutdown stops waiting for in-flight runs and builds: the orchestrator would kill us anyway. */
 const SHUTDOWN_DEADLINE_MS = 25_000;
-
-async function createPlatform(config: Readonly<CoderingConfig>, docker: DockerClient, logger: pino.Logger): Promise<Platform> {
-  if (config.platform === 'nuclio') return new NuclioPlatform(nuclioPlatformOptionsFromConfig(config));
-  const platform = createLocalPlatform({
-    ...localPlatformSettings(config),
-    engine: docker.containers,
-    logger: logger.child({ component: 'platform' }),
-  });
-  // Removes the workers a previous process of ours left behind, and fails fast when the engine is down.
-  await platform.start();
-  return platform;
-}
 
 export async function main(): Promise<void> {
   let config: Readonly<CoderingConfig>;
@@ -49,10 +32,6 @@ export async function main(): Promise<void> {
 
   const logger = pino({ level: config.logLevel });
   const catalogue = loadCatalogue();
-  // One Docker client for the process: the builder uses its image part, the platform its containers.
-  const factory = factoryConfigOf(config);
-  const docker = createDockerClient(factory);
-  const builder = createImageBuilder({ catalogue, config: factory, engine: docker.images });
   // the data directory first: a second process on it is refused before it touches the engine
   let store: JobStore;
   try {
@@ -64,8 +43,9 @@ export async function main(): Promise<void> {
     }
     throw error;
   }
-  const platform = await createPlatform(config, docker, logger);
-  const app = buildApp({ config, catalogue, builder, platform, store, logger });
+  // local: one Docker client for the builder and the platform; nuclio: none at all
+  const { platform, images } = await createRuntimeServices(config, { catalogue, logger });
+  const app = buildApp({ config, catalogue, builder: images, platform, store, logger });
   announceAccess(config, store.database, logger);
 
   let stopping = false;

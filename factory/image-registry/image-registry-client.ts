@@ -26,6 +26,19 @@ const MANIFEST_ACCEPT = [
   'application/vnd.oci.image.index.v1+json',
 ].join(', ');
 
+/** What an image's config says of it (Docker's `inspect`: `.Config.Labels`, `.Created`). */
+export interface ImageConfig {
+  labels: Record<string, string>;
+  /** RFC 3339, as the builder wrote it; null when absent. */
+  created: string | null;
+}
+
+/** The parts of an image manifest or manifest list we read. */
+interface Manifest {
+  config?: { digest: string };
+  manifests?: { digest: string; platform?: { os?: string; architecture?: string } }[];
+}
+
 export interface RepositoryTags {
   name: string;
   tags: string[];
@@ -155,6 +168,46 @@ export class ImageRegistryClient {
       });
     }
     return true;
+  }
+
+  /**
+   * The labels and creation time an image was built with, read from its config blob: what an engine's
+   * `inspect` would say, without an engine. Null when there is no such tag. A manifest list (several
+   * platforms) is followed to its linux/amd64 image, the one a cluster's nodes run.
+   */
+  async imageConfig(repository: string, tag: string, signal?: AbortSignal): Promise<ImageConfig | null> {
+    let manifest = await this.manifest(repository, tag, signal);
+    const listed = manifest?.manifests;
+    if (listed !== undefined) {
+      const chosen =
+        listed.find((entry) => entry.platform?.os === 'linux' && entry.platform.architecture === 'amd64') ?? listed[0];
+      manifest = chosen === undefined ? null : await this.manifest(repository, chosen.digest, signal);
+    }
+    const configDigest = manifest?.config?.digest;
+    if (configDigest === undefined) return null;
+    const blob = await this.json<{ created?: string; config?: { Labels?: Record<string, string> | null } }>(
+      `/v2/${repository}/blobs/${configDigest}`,
+      signal,
+    );
+    if (blob === null) return null;
+    return { labels: blob.config?.Labels ?? {}, created: blob.created ?? null };
+  }
+
+  private async manifest(repository: string, reference: string, signal?: AbortSignal): Promise<Manifest | null> {
+    const path = `/v2/${repository}/manifests/${encodeURIComponent(reference)}`;
+    const response = await this.request('GET', path, MANIFEST_ACCEPT, signal);
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return null;
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new CoderingError('registry_unavailable', `GET manifest ${repository}:${reference}: HTTP ${response.status}`, {
+        registry: this.options.registry,
+        status: response.status,
+      });
+    }
+    return (await response.json()) as Manifest;
   }
 
   /** Every repository with its tags. */

@@ -1,2 +1,2 @@
 export { ImageRegistryClient } from './image-registry-client';
-export type { ImageRegistryClientOptions, RepositoryTags } from './image-registry-client';
+export type { ImageConfig, ImageRegistryClientOptions, RepositoryTags } from './image-registry-client';

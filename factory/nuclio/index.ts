@@ -9,6 +9,7 @@ export {
   toFunctionName,
   type ImageName,
 } from './function-name';
+export { IMAGE_KEY_LABEL, LIBRARIES_ANNOTATION, imageKeyHash, imageKeyMetadata, imageKeyOf } from './function-identity';
 export {
   CONTENT_TAG_LABEL,
   DEFAULT_READINESS_TIMEOUT_SECONDS,
@@ -21,6 +22,7 @@ export {
   SANDBOX_USER,
   SERVED_IMAGE_ANNOTATION,
   SHELL_HANDLER,
+  SKIP_BUILD_ANNOTATION,
   eventTimeoutMs,
   nuclioFunctionSpec,
   nuclioProjectSpec,

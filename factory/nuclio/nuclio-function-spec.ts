@@ -6,6 +6,7 @@
 
 import { CoderingError } from '../../errors';
 import type { RunLimits } from '../../proxy';
+import { imageKeyMetadata } from './function-identity';
 import { DEFAULT_FUNCTION_PREFIX, functionNameForImage, imageNameOf } from './function-name';
 import { validateNuclioFunction, validateNuclioProject } from './nuclio-function-schema';
 import type { NuclioFunctionResource, NuclioProjectResource } from './nuclio-function-types';
@@ -25,6 +26,12 @@ export const RUNTIME_ID_ANNOTATION = 'codering.org/runtime-id';
 export const SERVED_IMAGE_ANNOTATION = 'codering.org/image';
 /** The served image's tag (`3.11.2-3f83798b1ac3`): a label, so functions can be selected by content. */
 export const CONTENT_TAG_LABEL = 'codering.org/content-tag';
+/**
+ * Nuclio's own annotation (`functionconfig.FunctionAnnotationSkipBuild`): a create or redeploy through
+ * the dashboard builds whenever `spec.build.image` is set (`abstract.Platform.functionBuildRequired`,
+ * v1.14), i.e. always for our spec, unless this says `true`. The controller never builds a raw CR.
+ */
+export const SKIP_BUILD_ANNOTATION = 'skip-build';
 /** The served image's repository's last segment (`python`, `python-exercise`). */
 export const IMAGE_LABEL = 'codering.org/image-name';
 
@@ -57,6 +64,8 @@ export interface NuclioFunctionOptions {
   image: string;
   /** `python@3.11.2`, kept as an annotation. */
   runtimeId: string;
+  /** An exercise's canonical libraries, kept as an annotation; none for a runtime's own function. */
+  libraries?: readonly string[];
   /** The operator's maxima for one run: the event timeout and the memory limit are derived from them. */
   limits: Pick<RunLimits, 'wallMs' | 'compileWallMs' | 'memoryBytes'>;
   replicas: { min: number; max: number };
@@ -95,6 +104,8 @@ export function eventTimeoutMs(limits: Pick<RunLimits, 'wallMs' | 'compileWallMs
 export function nuclioFunctionSpec(options: NuclioFunctionOptions): NuclioFunctionResource {
   const name = functionNameForImage(options.servedImage, options.functionPrefix ?? DEFAULT_FUNCTION_PREFIX);
   const served = imageNameOf(options.servedImage);
+  // What the API finds the function by: the runtime id and the libraries (function-identity.ts).
+  const key = imageKeyMetadata(options.runtimeId, options.libraries ?? []);
   const boxBytes = options.boxBytes ?? 64 * MiB;
   const tmpBytes = options.tmpBytes ?? 16 * MiB;
   const required = requiredFunctionMemoryBytes(options.limits.memoryBytes, boxBytes, tmpBytes);
@@ -121,6 +132,7 @@ export function nuclioFunctionSpec(options: NuclioFunctionOptions): NuclioFuncti
       namespace: options.namespace,
       labels: {
         ...options.labels,
+        ...key.labels,
         [PART_OF_LABEL]: PART_OF,
         'app.kubernetes.io/component': 'runtime-function',
         [PROJECT_LABEL]: options.projectName,
@@ -128,6 +140,8 @@ export function nuclioFunctionSpec(options: NuclioFunctionOptions): NuclioFuncti
         [IMAGE_LABEL]: served.repository.slice(served.repository.lastIndexOf('/') + 1),
       },
       annotations: {
+        ...key.annotations,
+        [SKIP_BUILD_ANNOTATION]: 'true',
         [RUNTIME_ID_ANNOTATION]: options.runtimeId,
         [SERVED_IMAGE_ANNOTATION]: `${served.repository}:${served.tag}`,
       },
@@ -139,7 +153,7 @@ export function nuclioFunctionSpec(options: NuclioFunctionOptions): NuclioFuncti
       image: options.image,
       imagePullPolicy: options.imagePullPolicy ?? 'IfNotPresent',
       ...(options.imagePullSecret === undefined ? {} : { imagePullSecrets: options.imagePullSecret }),
-      // A pre-built image: a dashboard redeploy of this function must not try to build it.
+      // A pre-built image; that the dashboard does not build it is SKIP_BUILD_ANNOTATION's doing.
       build: { codeEntryType: 'image', image: options.image, noBaseImagesPull: true },
       // The handler ignores its arguments, so an `X-Nuclio-Arguments` header sent by anyone changes nothing.
       runtimeAttributes: { arguments: '', responseHeaders: { 'Content-Type': 'application/json' } },

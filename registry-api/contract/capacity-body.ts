@@ -13,6 +13,8 @@ const imageCapacitySchema = Type.Object({
   coldStarts: Type.Optional(count('Workers started because a run found none free')),
   evictions: Type.Optional(count('Idle workers removed to give their slot to another image')),
   retiredUnclean: Type.Optional(count('Workers retired because they could not be proven clean after a run')),
+  replicas: Type.Optional(count("Replicas of the image's Nuclio function at the last count")),
+  busyAnswers: Type.Optional(count('Requests a worker refused because it was busy (a Nuclio replica answering 503)')),
 });
 
 /** `GET /v1/capacity`: how much of the host's worker budget is in use, and by which image. */

@@ -21,6 +21,7 @@ import type { ApiMetrics } from '../metrics';
 import type { Platform } from '../platform';
 import { LatencyWindow } from './latency-window';
 import { raceAttempt, type AttemptResult } from './race-attempt';
+import { BusyBackoff } from './busy-backoff';
 import { AttemptFailed } from './race-errors';
 import { checkRunInput } from './run-input';
 
@@ -75,11 +76,8 @@ export class Executor {
       const failures: string[] = [];
       let outcome: AttemptResult | undefined;
       let retries = 0;
-      for (let attempt = 0; attempt <= config.retries && outcome === undefined; attempt += 1) {
-        if (attempt > 0) {
-          retries = attempt;
-          metrics.raceEvent('retry');
-        }
+      const busy = new BusyBackoff(config.acquireTimeoutMs);
+      for (let attempt = 0; attempt <= config.retries && outcome === undefined; ) {
         try {
           outcome = await raceAttempt(this.options.platform, image.reference, request, {
             mode,
@@ -92,8 +90,18 @@ export class Executor {
               this.options.log?.warn({ requestId: context.requestId, workerId, reason, attempt }, 'worker failed'),
           });
         } catch (error) {
+          // Busy workers ran nothing: the same attempt again after a pause, within the run's wait for a worker.
+          if (isCoderingError(error) && error.code === 'workers_busy' && (await busy.pause(context.signal))) {
+            metrics.raceEvent('busy');
+            continue;
+          }
           if (!(error instanceof AttemptFailed)) throw error;
           failures.push(...error.failures.map((failure) => `attempt ${attempt + 1}, ${failure}`));
+          attempt += 1;
+          if (attempt <= config.retries) {
+            retries = attempt;
+            metrics.raceEvent('retry');
+          }
         }
       }
       if (outcome === undefined) {

@@ -6,6 +6,7 @@
  *   launched ──leased──▶ leased ──answered──▶ answered     (its answer is the race's result)
  *      │                   ├──failed─────▶ failed          (our failure: died, internal error, …)
  *      │                   ├──overdue────▶ overdue         (no answer in time: given up, a failure)
+ *      │                   ├──bounced────▶ bounced         (the worker was busy: nothing ran, not a failure)
  *      │                   └──cancelled──▶ cancelled ──failed──▶ failed   (a loser; its proxy may still fail)
  *      ├──failed───▶ failed      (the lease request itself failed)
  *      ├──dropped──▶ dropped     (the race was decided first: the request is withdrawn)
@@ -19,17 +20,18 @@
 import type { Lease, Worker } from '../platform';
 import { GuardedState, IllegalTransition, type Transitions } from './guarded-state';
 
-export type SlotState = 'launched' | 'leased' | 'answered' | 'failed' | 'overdue' | 'cancelled' | 'dropped' | 'refused';
+export type SlotState = 'launched' | 'leased' | 'answered' | 'failed' | 'overdue' | 'cancelled' | 'dropped' | 'refused' | 'bounced';
 
 export const SLOT_TRANSITIONS: Transitions<SlotState> = {
   launched: ['leased', 'failed', 'dropped', 'refused'],
-  leased: ['answered', 'failed', 'overdue', 'cancelled'],
+  leased: ['answered', 'failed', 'overdue', 'cancelled', 'bounced'],
   cancelled: ['failed'],
   answered: [],
   failed: [],
   overdue: [],
   dropped: [],
   refused: [],
+  bounced: [],
 };
 
 /**
@@ -152,6 +154,12 @@ export class RaceSlot {
   dropped(): void {
     this.state.move('dropped');
     this.acquire.abort();
+  }
+
+  /** leased → bounced: the worker refused the request, busy (nothing ran); released healthy by the caller. */
+  bounced(): void {
+    this.state.move('bounced');
+    this.runSettled();
   }
 
   /**

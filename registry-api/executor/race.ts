@@ -25,7 +25,7 @@
 
 import { CoderingError, isCoderingError } from '../../errors';
 import type { RaceMode } from '../config';
-import type { Lease, Platform, ProxyResult, RunStatus, WorkerRequest } from '../platform';
+import { WorkerBusy, type Lease, type Platform, type ProxyResult, type RunStatus, type WorkerRequest } from '../platform';
 import { GuardedState, IllegalTransition, type Transitions } from './guarded-state';
 import { AttemptFailed, RunAborted } from './race-errors';
 import { RaceSlot, type SlotState } from './race-slot';
@@ -179,9 +179,22 @@ export class Race {
     // The platform said no (busy, engine down): not a worker failure, and retrying would only add
     // load. If the other worker carries the race, let it; otherwise the client gets the error.
     slot.refused();
+    this.refused(busy);
+  }
+
+  /**
+   * A slot is out without a failure (refused, or its worker busy): the other may carry the race. After
+   * a busy worker, a hedged race that has not sent its second worker yet sends it now, as after a failure.
+   */
+  private refused(refusal: CoderingError, tryAnother = false): void {
     // the first refusal tells the story: a spare's "none free now" only follows it
-    this.refusal ??= busy;
+    this.refusal ??= refusal;
     if (this.alive() > 0) return;
+    if (tryAnother && this.slots.length < this.maxSlots) {
+      clearTimeout(this.hedge);
+      this.launch();
+      return;
+    }
     this.finish();
     this.reject(this.failures.length > 0 && this.refusal.kind !== 'busy' ? new AttemptFailed(this.failures) : this.refusal);
   }
@@ -238,6 +251,17 @@ export class Race {
 
   private runRejected(slot: RaceSlot, error: unknown): void {
     slot.runSettled();
+    if (error instanceof WorkerBusy) {
+      // Nothing ran and the worker is sound: a refusal, which spends none of the run's retries.
+      slot.release(true);
+      if (!slot.is('leased')) return;
+      slot.bounced();
+      this.refused(
+        new CoderingError('workers_busy', `the worker was busy: ${error.message}`, { workerId: error.workerId }, { retryAfterSeconds: 1 }),
+        true,
+      );
+      return;
+    }
     slot.release(false);
     // A cancelled loser that could not be cancelled cleanly is released unhealthy, not counted again.
     if (slot.is('leased')) this.fail(slot, describe(error));

@@ -1,9 +1,10 @@
 /**
  * Whether runs would be served now, as `/readyz` says it: the engine answers, and every runtime the
  * API warms at start (CODERING_DEFAULT_RUNTIMES; none under CODERING_PREBUILD=none) is warm, that
- * is its image is built and on the engine. Pools of other runtimes are not part of it: a run for one
- * builds and starts what it needs, so an idle on-demand pool must not take the service out of its
- * load balancer.
+ * is its image is built and on the engine. On the nuclio platform the engine is the cluster: the
+ * dashboard answers and the default runtimes' functions are `ready` (read again at every probe).
+ * Pools of other runtimes are not part of it: a run for one builds and starts what it needs, so an
+ * idle on-demand pool must not take the service out of its load balancer.
  *
  * A probe comes every few seconds: a change of readiness is logged once, not every answer. Going
  * from ready to not ready is a `warn` (something was lost); starting up, or becoming ready, is `info`.
@@ -26,7 +27,8 @@ export interface ReadinessReport {
 }
 
 export interface ReadinessOptions {
-  platform: Pick<Platform, 'ready'>;
+  /** Its `name` says what its engine is, for the message (default: a container engine). */
+  platform: Pick<Platform, 'ready'> & Partial<Pick<Platform, 'name'>>;
   warmup: Pick<RuntimeWarmup, 'state'>;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   engineTimeoutMs?: number;
@@ -47,7 +49,7 @@ export class Readiness {
       ready: engine && cold.length === 0,
       engine,
       runtimes,
-      message: describe(engine, cold),
+      message: describe(engine, cold, this.options.platform.name),
     };
     this.logChange(report);
     return report;
@@ -76,10 +78,17 @@ export class Readiness {
   }
 }
 
-function describe(engine: boolean, cold: [spec: string, state: WarmState][]): string {
+function describe(engine: boolean, cold: [spec: string, state: WarmState][], platform: Platform['name'] | undefined): string {
   if (engine && cold.length === 0) return 'ready';
   const parts: string[] = [];
-  if (!engine) parts.push('the container engine does not answer');
+  // the nuclio platform's engine is the cluster, as its dashboard shows it: ready() lists its functions
+  if (!engine) {
+    parts.push(
+      platform === 'nuclio'
+        ? "the Nuclio dashboard does not answer, or a default runtime's function is not ready"
+        : 'the container engine does not answer',
+    );
+  }
   if (cold.length > 0) {
     const each = cold.map(([spec, state]) =>
       state === 'pending' ? `${spec} (pending: image not built or pool not started yet)` : `${spec} (${state})`,

@@ -4,13 +4,19 @@
  * a reference found once stays right), else a build job the run waits for, boundedly.
  */
 
-import { CoderingError } from '../../errors';
+import { CoderingError, type ErrorCode } from '../../errors';
 import type { Catalogue, ResolvedRuntime } from '../../factory/catalogue';
 import { resolveRuntime } from '../../factory/resolve';
 // One way only: images/ uses jobs/ to build what is missing; jobs/ knows nothing of images/.
 import type { BuildJobs } from '../jobs';
 import type { ImageSource } from './image-source';
 import { resolveTarget, type RuntimeTarget } from './runtime-target';
+
+/**
+ * Job errors a run answers with their own code rather than `build_failed`: on the nuclio platform a
+ * job deploys a function, and "not deployed anywhere" or "its function failed" must say so.
+ */
+const KEPT_JOB_ERRORS: readonly ErrorCode[] = ['not_deployed', 'deploy_failed'];
 
 export interface ImageRef {
   reference: string;
@@ -84,6 +90,11 @@ export class RunImages {
     const { job } = this.options.jobs.submit(located.target, located.requested);
     const done = await this.options.jobs.waitFor(job.id, waitMs, signal);
     if (done.state !== 'succeeded' || done.image === null) {
+      const code = KEPT_JOB_ERRORS.find((kept) => kept === done.error?.code);
+      if (code !== undefined) {
+        // not a build that failed: the image exists nowhere to be had, or its function failed (nuclio)
+        throw new CoderingError(code, done.error?.message ?? code, { ...done.error?.details, jobId: done.id });
+      }
       throw new CoderingError(
         'build_failed',
         `the image for ${located.target.key} could not be built: ${done.error?.message ?? 'unknown error'}`,

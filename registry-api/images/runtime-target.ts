@@ -5,6 +5,7 @@
 
 import type { Catalogue, ResolvedRuntime } from '../../factory/catalogue';
 import { canonicalLibrarySpecs } from '../../factory/libraries';
+import { imageKeyOf } from '../../factory/nuclio';
 import { resolveRuntime } from '../../factory/resolve';
 import type { BuildTarget } from '../jobs';
 
@@ -17,5 +18,6 @@ export interface RuntimeTarget extends BuildTarget {
 export function resolveTarget(catalogue: Catalogue, runtime: string, libraries: readonly string[] = []): RuntimeTarget {
   const resolved = resolveRuntime(catalogue, runtime);
   const canonical = canonicalLibrarySpecs(resolved.definition, libraries);
-  return { resolved, libraries: canonical, key: [resolved.id, ...canonical].join('+') };
+  // The same key names the function that serves the target on the nuclio platform.
+  return { resolved, libraries: canonical, key: imageKeyOf(resolved.id, canonical) };
 }

@@ -7,7 +7,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CapacityReport } from '../platform';
 
-export type RaceEvent = 'winner_first' | 'winner_second' | 'fallback' | 'retry' | 'cancelled_loser';
+export type RaceEvent = 'winner_first' | 'winner_second' | 'fallback' | 'retry' | 'cancelled_loser' | 'busy';
 
 export interface MetricsSources {
   capacity(): CapacityReport;
@@ -45,7 +45,7 @@ export class ApiMetrics {
     });
     this.race = new Counter({
       name: 'codering_race_events_total',
-      help: 'Race outcomes: which worker won, fallbacks to the other, retries, losers cancelled',
+      help: 'Race outcomes: which worker won, fallbacks to the other, retries, losers cancelled, attempts again after busy workers',
       labelNames: ['outcome'],
       registers: [this.registry],
     });

@@ -3,6 +3,6 @@
  * implementations have their own indexes (`./local`, `./nuclio`) and are not re-exported here:
  * they import this contract, so re-exporting them would make a cycle.
  */
-export { WorkerFailure } from './platform';
+export { WorkerBusy, WorkerFailure } from './platform';
 export type { AcquireOptions, CapacityReport, Lease, Platform, PoolStats, ProxyResult, RunLimits, RunStatus, SourceFile, Worker, WorkerRequest } from './platform';
 export { BoundedWaitQueue, type BoundedWaitQueueOptions } from './bounded-wait-queue';

@@ -31,6 +31,23 @@ export class WorkerFailure extends Error {
   }
 }
 
+/**
+ * The worker did not take the request: it was busy with another. A Nuclio replica answers 503 at once
+ * when its one worker is taken, and which replica gets a request is the Service's choice, so our count
+ * of free slots cannot always foresee it. Nothing ran, and nothing is broken: not a WorkerFailure (it
+ * must not spend the run's retries). The race takes it as a refusal; the executor waits a little and
+ * tries again, within the run's wait for a worker.
+ */
+export class WorkerBusy extends Error {
+  constructor(
+    message: string,
+    readonly workerId: string,
+  ) {
+    super(message);
+    this.name = 'WorkerBusy';
+  }
+}
+
 export interface Worker {
   readonly id: string;
   /** The image the worker runs, as a reference with digest where known. */
@@ -38,7 +55,8 @@ export interface Worker {
   /**
    * Runs one request. Aborting `signal` cancels the run (the loser of a race): the promise then
    * resolves with status `cancelled`, or rejects with WorkerFailure if the worker could not be
-   * cancelled cleanly. Rejects with WorkerFailure on any failure of ours.
+   * cancelled cleanly. Rejects with WorkerFailure on any failure of ours, with WorkerBusy when the
+   * worker refused the request because it was busy (nothing ran).
    */
   run(request: WorkerRequest, signal: AbortSignal): Promise<ProxyResult>;
 }
@@ -73,6 +91,10 @@ export interface PoolStats {
   evictions?: number;
   /** Workers retired because they could not be proven clean after a run (local platform). */
   retiredUnclean?: number;
+  /** Replicas of the image's function at the last count (nuclio platform). */
+  replicas?: number;
+  /** Requests a worker refused because it was busy: a replica's 503 (nuclio platform). */
+  busyAnswers?: number;
 }
 
 /** The whole budget, for `GET /v1/capacity` and the metrics. */

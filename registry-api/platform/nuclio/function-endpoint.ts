@@ -6,6 +6,9 @@
  *   cluster that can reach only the dashboard. Nuclio relays the function's status and body.
  */
 
+import { DEFAULT_CONFIG } from '../../config';
+import { bearer } from './nuclio-dashboard';
+
 export interface FunctionTarget {
   name: string;
   namespace: string;
@@ -25,7 +28,8 @@ export interface FunctionEndpoint {
   isHealthy(status: number, body: string): boolean;
 }
 
-export const DEFAULT_FUNCTION_URL_TEMPLATE = 'http://nuclio-{name}.{namespace}.svc.cluster.local:8080/';
+/** CODERING_NUCLIO_FUNCTION_URL's default: the function's ClusterIP Service, in the cluster's DNS. */
+export const DEFAULT_FUNCTION_URL_TEMPLATE = DEFAULT_CONFIG.nuclio.functionUrlTemplate;
 
 /** The processor's trigger answers this path itself, without taking a worker. */
 const NUCLIO_HEALTH_PATH = '__internal/health';
@@ -43,13 +47,15 @@ export function serviceEndpoint(urlTemplate: string = DEFAULT_FUNCTION_URL_TEMPL
   };
 }
 
-export function dashboardEndpoint(dashboardUrl: string): FunctionEndpoint {
+/** `token`: the dashboard's credential (CODERING_NUCLIO_DASHBOARD_TOKEN), sent on every call. */
+export function dashboardEndpoint(dashboardUrl: string, token: string | null = null): FunctionEndpoint {
   const root = dashboardUrl.endsWith('/') ? dashboardUrl : `${dashboardUrl}/`;
   return {
     kind: 'dashboard',
     invocation: (target, timeoutMs) => ({
       url: new URL('api/function_invocations', root).toString(),
       headers: {
+        ...bearer(token),
         'x-nuclio-function-name': target.name,
         'x-nuclio-function-namespace': target.namespace,
         'x-nuclio-path': '/',
@@ -59,7 +65,7 @@ export function dashboardEndpoint(dashboardUrl: string): FunctionEndpoint {
     }),
     health: (target) => ({
       url: new URL(`api/functions/${encodeURIComponent(target.name)}`, root).toString(),
-      headers: { 'x-nuclio-function-namespace': target.namespace },
+      headers: { ...bearer(token), 'x-nuclio-function-namespace': target.namespace },
     }),
     isHealthy: (status, body) => {
       if (status !== 200) return false;

@@ -5,11 +5,12 @@
  * Nuclio's shell runtime answers the handler's stdout and stderr combined, 200 when it exits 0 and 500
  * (with a wrapped body) otherwise; a busy replica answers 503, an event past `eventTimeout` 408. Our
  * proxy always exits 0 and writes only its JSON result, so anything but a 200 with a decodable result
- * is a worker failure, never the user's.
+ * is a worker failure, never the user's — except the 503: the replica did not take the event at all
+ * (its one worker was busy), which is WorkerBusy, "try again later", not a failure.
  */
 
 import { encodeProxyRequest, decodeProxyResult, MalformedProxyResult } from '../../../proxy';
-import { WorkerFailure, type ProxyResult, type Worker, type WorkerRequest } from '..';
+import { WorkerBusy, WorkerFailure, type ProxyResult, type Worker, type WorkerRequest } from '..';
 import type { FunctionEndpoint, FunctionTarget } from './function-endpoint';
 import { BodyTooLarge, readCappedBody } from './read-capped-body';
 
@@ -25,6 +26,8 @@ export interface NuclioWorkerOptions {
   maxResponseBytes: number;
   /** Aborted when the platform closes: every call in flight is abandoned. */
   closing: AbortSignal;
+  /** After a busy answer, how long the slot stays taken: the replica was busy with an event we did not count. */
+  busyHoldMs: number;
 }
 
 /** What a status other than 200 means, for the failure's message. */
@@ -44,6 +47,8 @@ export class NuclioWorker implements Worker {
    * busy until the run's own deadline: the platform holds the slot until then.
    */
   busyUntil = 0;
+  /** The replica answered busy (503): nothing ran. */
+  answeredBusy = false;
 
   constructor(private readonly options: NuclioWorkerOptions) {
     this.id = options.id;
@@ -81,6 +86,12 @@ export class NuclioWorker implements Worker {
       if (this.options.closing.aborted) throw this.failure('the platform is closing', error);
       if (error instanceof BodyTooLarge) throw this.failure(error.message, error);
       throw this.failure(`the call failed: ${describe(error)}`, error);
+    }
+    if (status === 503) {
+      this.answeredBusy = true;
+      this.busyUntil = Date.now() + this.options.busyHoldMs;
+      const { name, namespace } = this.options.target;
+      throw new WorkerBusy(`nuclio function ${namespace}/${name} (${this.id}): HTTP 503: ${STATUS_MEANING[503]}: ${excerpt(body)}`, this.id);
     }
     if (status !== 200) {
       const meaning = STATUS_MEANING[status] ?? 'unexpected status';

@@ -1,27 +1,13 @@
 import { isCoderingError } from '../../../errors';
 import { NuclioPlatform, type NuclioPlatformOptions } from '../../../registry-api/platform/nuclio';
-import { WorkerFailure, type WorkerRequest } from '../../../registry-api/platform';
+import { WorkerBusy, WorkerFailure } from '../../../registry-api/platform';
 import { startFakeNuclio, type FakeNuclio } from './fake-nuclio-server';
+import { workerRequest } from './nuclio-fixture';
 
 const IMAGE = '127.0.0.1:5000/codering/python:3.11.2';
 const FUNCTION = 'codering-python-3-11-2';
 
-const request: WorkerRequest = {
-  requestId: 'r1',
-  files: [{ name: 'main.py', content: 'print(input())' }],
-  main: 'main.py',
-  stdin: 'hello nuclio',
-  args: [],
-  limits: {
-    wallMs: 1000,
-    cpuMs: 1000,
-    compileWallMs: 1000,
-    memoryBytes: 64 * 1024 * 1024,
-    outputBytes: 65536,
-    processes: 16,
-    fileBytes: 1 << 20,
-  },
-};
+const request = workerRequest;
 
 let fake: FakeNuclio;
 let platform: NuclioPlatform;
@@ -82,8 +68,21 @@ describe('NuclioPlatform over the service URL', () => {
     expect(event?.headers['x-nuclio-arguments']).toBeUndefined();
   });
 
+  it('turns a busy answer (503) into WorkerBusy, not a failure, and holds the slot a moment', async () => {
+    fake.behaviours.set(FUNCTION, 'busy');
+    const lease = await platform.acquire(IMAGE);
+    const error = await lease.worker.run(request, new AbortController().signal).catch((caught: unknown) => caught);
+    lease.release(true);
+    expect(error).toBeInstanceOf(WorkerBusy);
+    expect(error).not.toBeInstanceOf(WorkerFailure);
+    expect((error as WorkerBusy).message).toMatch(/HTTP 503: every worker of the replica is busy/);
+    expect((error as WorkerBusy).workerId).toBe(`${FUNCTION}/0`);
+    expect(platform.stats()).toEqual([{ image: IMAGE, idle: 1, busy: 1, starting: 0, waiting: 0, busyAnswers: 1 }]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(platform.stats()[0]).toMatchObject({ idle: 2, busy: 0 });
+  });
+
   it.each([
-    ['busy', /HTTP 503: every worker of the replica is busy/],
     ['timeout', /HTTP 408: the event timed out/],
     ['fail', /HTTP 500: the handler failed: Failed to run shell command/],
     ['malformed', /malformed proxy result: not JSON/],
@@ -128,7 +127,7 @@ describe('NuclioPlatform over the service URL', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(fake.abandoned).toBe(1);
     lease.release(true);
-    expect(platform.stats()).toEqual([{ image: IMAGE, idle: 1, busy: 1, starting: 0, waiting: 0 }]);
+    expect(platform.stats()).toEqual([{ image: IMAGE, idle: 1, busy: 1, starting: 0, waiting: 0, busyAnswers: 0 }]);
   });
 
   it('answers `cancelled` at once for a signal already aborted', async () => {
@@ -148,7 +147,7 @@ describe('slots (virtual workers)', () => {
     const queued = platform.acquire(IMAGE);
     const refused = await platform.acquire(IMAGE).catch((error: unknown) => error);
     expect(isCoderingError(refused) && refused.code).toBe('queue_full');
-    expect(platform.stats()).toEqual([{ image: IMAGE, idle: 0, busy: 2, starting: 0, waiting: 1 }]);
+    expect(platform.stats()).toEqual([{ image: IMAGE, idle: 0, busy: 2, starting: 0, waiting: 1, busyAnswers: 0 }]);
     a.release(false);
     a.release(false); // twice is harmless
     const c = await queued;
@@ -210,13 +209,23 @@ describe('NuclioPlatform through the dashboard', () => {
     expect(headers['x-nuclio-invoke-timeout']).toBe('2500ms');
   });
 
-  it('relays a busy function as a WorkerFailure and reads readiness from the function`s state', async () => {
+  it('relays a busy function as WorkerBusy and reads readiness from the function`s state', async () => {
     fake.behaviours.set(FUNCTION, 'busy');
-    expect((await failureOf(runOnce())).message).toMatch(/503/);
+    await expect(runOnce()).rejects.toThrow(WorkerBusy);
     await platform.warm(IMAGE, 2);
     expect(await platform.ready()).toBe(true);
     fake.behaviours.set(FUNCTION, 'down');
     expect(await platform.ready()).toBe(false);
+  });
+
+  it('carries the dashboard`s token (CODERING_NUCLIO_DASHBOARD_TOKEN) on invocations and probes', async () => {
+    await platform.close();
+    const token = 't'.repeat(40);
+    platform = new NuclioPlatform(options({ invokeVia: 'dashboard', dashboardUrl: fake.dashboardUrl, dashboardToken: token }));
+    await runOnce();
+    expect(fake.events[0]?.headers.authorization).toBe(`Bearer ${token}`);
+    await platform.warm(IMAGE, 1);
+    expect(fake.calls.at(-1)?.headers.authorization).toBe(`Bearer ${token}`);
   });
 
   it('needs a dashboard URL', () => {

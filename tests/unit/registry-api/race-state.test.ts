@@ -43,9 +43,9 @@ describe('a slot', () => {
 
   test('the tables: every state named, terminal states have no way out', () => {
     expect(Object.keys(SLOT_TRANSITIONS).sort()).toEqual(
-      ['answered', 'cancelled', 'dropped', 'failed', 'launched', 'leased', 'overdue', 'refused'],
+      ['answered', 'bounced', 'cancelled', 'dropped', 'failed', 'launched', 'leased', 'overdue', 'refused'],
     );
-    for (const terminal of ['answered', 'failed', 'overdue', 'dropped', 'refused'] as const) {
+    for (const terminal of ['answered', 'failed', 'overdue', 'dropped', 'refused', 'bounced'] as const) {
       expect(SLOT_TRANSITIONS[terminal]).toEqual([]);
     }
     expect(RACE_TRANSITIONS).toEqual({ ready: ['racing', 'finished'], racing: ['finished'], finished: [] });

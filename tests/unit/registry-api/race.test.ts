@@ -194,6 +194,54 @@ describe('hedged and single modes', () => {
   });
 });
 
+describe('busy workers (a Nuclio replica answering 503)', () => {
+  test('one busy, the other answers: no fallback, no retry, the busy one released healthy', async () => {
+    t = await makeTestApp();
+    t.platform.script({ delayMs: 2, busy: true }, { delayMs: 20, result: { stdout: 'served\n' } });
+    const { status, body } = await run();
+    expect(status).toBe(200);
+    expect(body.stdout).toBe('served\n');
+    expect(body.race).toMatchObject({ winner: 2, fallback: false, retries: 0 });
+    await waitUntil(allReleased);
+    expect(t.platform.leases.map((lease) => lease.healthy)).toEqual([true, true]);
+  });
+
+  test('both busy: tried again after a pause without spending a retry, then served', async () => {
+    t = await makeTestApp({ overrides: { retries: 0 } });
+    t.platform.script({ busy: true }, { busy: true }, { busy: true }, { busy: true }, { delayMs: 5 }, { delayMs: 200 });
+    const { status, body } = await run();
+    expect(status).toBe(200);
+    expect(body.race).toMatchObject({ retries: 0, fallback: false });
+    expect(t.platform.acquireCalls).toBe(6);
+    const metrics = await t.app.inject({ url: '/metrics', headers: t.admin });
+    expect(metrics.body).toMatch(/codering_race_events_total\{outcome="busy"\} 2/);
+    expect(metrics.body).not.toMatch(/outcome="retry"/);
+  });
+
+  test('busy past the wait for a worker: 503 workers_busy with Retry-After, never workers_failed', async () => {
+    t = await makeTestApp({ overrides: { acquireTimeoutMs: 150, retries: 1 } });
+    t.platform.script(...Array.from({ length: 200 }, () => ({ busy: true })));
+    const started = Date.now();
+    const { status, headers, body } = await run({ mode: 'single' });
+    expect(status).toBe(503);
+    expect(headers['retry-after']).toBe('1');
+    expect(body.error.code).toBe('workers_busy');
+    expect(Date.now() - started).toBeLessThan(2000);
+    await waitUntil(allReleased);
+    expect(t.platform.leases.every((lease) => lease.healthy === true)).toBe(true);
+  });
+
+  test('hedged: a first worker that is busy brings the second at once', async () => {
+    t = await makeTestApp({ overrides: { hedge: { defaultDelayMs: 5000, floorMs: 20, windowSize: 200, minSamples: 20 } } });
+    t.platform.script({ busy: true }, { delayMs: 5, result: { stdout: 'second\n' } });
+    const started = Date.now();
+    const { body } = await run({ mode: 'hedged' });
+    expect(body.stdout).toBe('second\n');
+    expect(body.race).toMatchObject({ winner: 2, fallback: false, retries: 0 });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
 describe('bounded waits and backpressure', () => {
   test('queue full: 429 with Retry-After, nothing retried', async () => {
     const platform = new FakePlatform();

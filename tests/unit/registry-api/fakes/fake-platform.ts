@@ -5,6 +5,7 @@
 
 import { CoderingError } from '../../../../errors';
 import {
+  WorkerBusy,
   WorkerFailure,
   type AcquireOptions,
   type CapacityReport,
@@ -23,6 +24,8 @@ export interface WorkerScript {
   result?: Partial<ProxyResult>;
   /** Rejects with a WorkerFailure with this message. */
   fail?: string;
+  /** Rejects with WorkerBusy: the worker refused the request (a Nuclio replica's 503). */
+  busy?: boolean;
   /** Never answers unless aborted. */
   hang?: boolean;
   /** What an abort does: answer `cancelled` (default), fail, or nothing at all. */
@@ -191,7 +194,8 @@ function runScript(id: string, script: WorkerScript, signal: AbortSignal, onAbor
     if (!script.hang) {
       timer = setTimeout(() => {
         signal.removeEventListener('abort', abort);
-        if (script.fail !== undefined) reject(new WorkerFailure(script.fail, id));
+        if (script.busy === true) reject(new WorkerBusy('HTTP 503: every worker of the replica is busy', id));
+        else if (script.fail !== undefined) reject(new WorkerFailure(script.fail, id));
         else resolve(okResult(script.result));
       }, script.delayMs ?? 0);
     }
