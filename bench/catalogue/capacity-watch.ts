@@ -30,13 +30,25 @@ export interface CapacityState {
   slotsInUse: number;
   idle: number;
   busy: number;
+  /** Programs running, and the host's cap on them (CODERING_MAX_RUNNING). */
+  running: number;
+  maxRunning: number;
   starting: number;
   waiting: number;
 }
 
 export function capacityState(body: CapacityBody): CapacityState {
   const sum = (field: 'idle' | 'busy' | 'starting'): number => body.images.reduce((total, image) => total + image[field], 0);
-  return { slots: body.slots, slotsInUse: body.slotsInUse, idle: sum('idle'), busy: sum('busy'), starting: sum('starting'), waiting: body.waiting };
+  return {
+    slots: body.slots,
+    slotsInUse: body.slotsInUse,
+    running: body.running,
+    maxRunning: body.limits.maxRunning,
+    idle: sum('idle'),
+    busy: sum('busy'),
+    starting: sum('starting'),
+    waiting: body.waiting,
+  };
 }
 
 /** Σ of a per-image counter, every image together. */

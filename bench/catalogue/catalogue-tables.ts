@@ -61,7 +61,7 @@ export function capacityTable(levels: readonly LevelSummary[]): string {
     "3. The budget under load: /v1/capacity sampled every ~250 ms, the workers' memory (cgroups) every ~500 ms; a 429 is judged against the sample just before it",
     [
       'c', 'slots', 'peak in use', 'peak busy', 'peak waiting', 'evictions', 'per min', 'of hot', 'of floor',
-      'peak workers', 'peak memory MiB', 'workers then', 'MiB/worker', '429', '429 all slots busy', '429 with idle/free slot',
+      'peak workers', 'peak memory MiB', 'workers then', 'MiB/worker', '429', '429 all busy', '429 with room',
     ],
     levels.map((level): Cell[] => [
       String(level.concurrency), String(level.slots), String(level.peakSlotsInUse), String(level.peakBusy), String(level.peakWaiting),
@@ -84,7 +84,7 @@ export function refusalLines(levels: readonly LevelSummary[]): string[] {
       const seen = state === null
         ? 'no sample before it'
         : `${state.slotsInUse}/${state.slots} slots in use, ${state.idle} idle, ${state.busy} busy, ${state.starting} starting, ${state.waiting} waiting (sample ${Math.round(refusal.sampleAgeMs ?? 0)} ms before)`;
-      const verdict = refusal.allSlotsBusy ? 'all slots busy' : 'NOT all slots busy';
+      const verdict = refusal.allSlotsBusy ? 'all slots or running places busy' : 'NOT all busy';
       const during = refusal.idleDuringWait ? '; a free slot or an idle worker was seen during its wait' : '';
       return `  c=${level.concurrency} #${refusal.index} ${refusal.spec} ${refusal.errorCode ?? ''} after ${Math.round(refusal.waitedMs)} ms: ${seen}: ${verdict}${during}`;
     }),

@@ -98,8 +98,9 @@ function checkRefusal(level: LevelResult, request: CatalogueRequest): RefusalChe
     sampleAgeMs: sample ? request.answeredAt - sample.at : null,
     state,
     allSlotsInUse,
-    allSlotsBusy: allSlotsInUse && state !== null && state.idle === 0,
-    idleDuringWait: during.some(({ value }) => value.slotsInUse < value.slots || value.idle > 0),
+    // busy: every worker slot holds a busy worker, or the host runs as many programs as it may
+    allSlotsBusy: state !== null && ((allSlotsInUse && state.idle === 0) || state.running >= state.maxRunning),
+    idleDuringWait: during.some(({ value }) => value.running < value.maxRunning && (value.slotsInUse < value.slots || value.idle > 0)),
   };
 }
 

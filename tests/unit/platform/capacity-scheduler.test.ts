@@ -258,6 +258,23 @@ describe('the running cap (CPU-bound concurrency)', () => {
     expect(h.scheduler.running).toBe(0);
   });
 
+  test('runs behind the head of the line get no start and cause no eviction until the line moves', async () => {
+    const h = harness({ slots: 3, maxRunning: 1 });
+    await use(h, 'idle-one');
+    await use(h, 'idle-two');
+    const a = await h.scheduler.acquire('a');
+    const first = h.scheduler.acquire('b');
+    const second = h.scheduler.acquire('c');
+    await settle();
+    // b is next: it is given a worker (one idle worker evicted); c waits behind it, taking nothing
+    expect(h.destroyed.map((worker) => worker.image)).toEqual(['idle-one']);
+    expect(statsOf(h, 'c')).toMatchObject({ starting: 0 });
+    a.release(true);
+    (await first).release(true);
+    (await second).release(true);
+    expect(h.destroyed.map((worker) => worker.image)).toEqual(['idle-one', 'idle-two']);
+  });
+
   test('a spare is refused while the cap is reached; a cold start held back keeps its timing', async () => {
     const h = harness({ slots: 4, maxRunning: 1 });
     await use(h, 'a');

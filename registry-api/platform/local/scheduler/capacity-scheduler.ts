@@ -377,7 +377,8 @@ export class CapacityScheduler<W extends SchedulableWorker> {
   private free(entry: ImageEntry<W>, worker: W, coldStartMs: number | null): void {
     const own = this.firstWaiter(entry.image, false) ?? this.firstWaiter(entry.image, true);
     const starved = this.options.budget.free > 0 ? undefined : this.oldestUnprovided(entry.image);
-    if (starved && (own === undefined || own.spare || starved.seq < own.seq)) {
+    // with no run of its own waiting, it goes idle and pump() evicts the least useful idle worker
+    if (starved && own !== undefined && (own.spare || starved.seq < own.seq)) {
       this.evictFor(entry, worker, this.entry(starved.image));
     } else if (own && this.held < this.options.maxRunning) {
       if (coldStartMs !== null && !own.spare) entry.coldStarts += 1;
@@ -443,14 +444,19 @@ export class CapacityScheduler<W extends SchedulableWorker> {
   }
 
   /**
-   * The oldest run (not a spare) that nothing will serve: no idle worker held back by the running
-   * cap, no start, no worker cleaning, and no busy worker of an image already at its maximum.
+   * The oldest run (not a spare) among the first `maxRunning` in line that nothing will serve: no idle
+   * worker held back by the running cap, no start, no worker cleaning, and no busy worker of an image
+   * already at its maximum.
    */
   private oldestUnprovided(excludeImage?: string): Waiter | undefined {
     const now = this.now();
     const counted = new Map<string, number>();
+    // only the head of the line: a run that can't run before maxRunning others finish gets its worker
+    // when the line moves, not now by evicting workers that the runs ahead of it will use
+    let ahead = 0;
     for (const waiter of this.waiters) {
       if (waiter.spare) continue;
+      if (ahead++ >= this.options.maxRunning) return undefined;
       const position = (counted.get(waiter.image) ?? 0) + 1;
       counted.set(waiter.image, position);
       if (waiter.image === excludeImage) continue;
