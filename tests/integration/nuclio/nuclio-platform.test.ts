@@ -1,33 +1,17 @@
 /**
  * The Nuclio platform against the real proxy: a runtime image run the way Nuclio's shell runtime runs
- * it, one `docker run -i … --once` per event. Needs a built runtime image (`npx codering build
- * python@3.11`); without one the test is skipped with a message, never faked.
+ * it, one `docker run -i … --once` per event. The image is the factory's python runtime (built on
+ * first use, cached by content after), never whatever image happens to carry a python label.
  */
 
-import { execFileSync } from 'node:child_process';
 import { NuclioPlatform } from '../../../registry-api/platform/nuclio';
 import type { WorkerRequest } from '../../../registry-api/platform';
+import { runtimeImage } from '../support';
 import { startShellRuntime, type ShellRuntimeServer } from './shell-runtime-server';
 
-/** A local python runtime image, by the factory's labels (`org.codering.layer=runtime`). */
-function findPythonRuntimeImage(): string | undefined {
-  try {
-    const lines = execFileSync(
-      'docker',
-      ['images', '--filter', 'label=org.codering.layer=runtime', '--filter', 'label=org.codering.language=python', '--format', '{{.Repository}}:{{.Tag}}'],
-      { encoding: 'utf8', timeout: 20_000 },
-    );
-    return lines.split('\n').find((line) => line !== '' && !line.includes('<none>'));
-  } catch {
-    return undefined;
-  }
-}
+jest.setTimeout(20 * 60_000);
 
-const image = findPythonRuntimeImage();
-if (image === undefined) {
-  console.warn('tests/integration/nuclio skipped: no python runtime image (label org.codering.layer=runtime); run `npx codering build python@3.11` first');
-}
-const describeWithImage = image === undefined ? describe.skip : describe;
+let image: string;
 
 const limits = {
   wallMs: 5000,
@@ -39,12 +23,13 @@ const limits = {
   fileBytes: 1 << 20,
 };
 
-describeWithImage('NuclioPlatform with the real proxy behind a shell-runtime stand-in', () => {
+describe('NuclioPlatform with the real proxy behind a shell-runtime stand-in', () => {
   let runtime: ShellRuntimeServer;
   let platform: NuclioPlatform;
 
   beforeAll(async () => {
-    runtime = await startShellRuntime(String(image));
+    image = await runtimeImage('python@3.11');
+    runtime = await startShellRuntime(image);
     platform = new NuclioPlatform({
       namespace: 'codering',
       invokeVia: 'service',
@@ -63,7 +48,7 @@ describeWithImage('NuclioPlatform with the real proxy behind a shell-runtime sta
   });
 
   async function run(request: Omit<WorkerRequest, 'limits' | 'requestId'>) {
-    const lease = await platform.acquire(String(image));
+    const lease = await platform.acquire(image);
     try {
       return await lease.worker.run({ requestId: 'it-1', limits, ...request }, new AbortController().signal);
     } finally {
@@ -72,7 +57,7 @@ describeWithImage('NuclioPlatform with the real proxy behind a shell-runtime sta
   }
 
   it('runs a program and answers the proxy`s result', async () => {
-    await platform.warm(String(image), 1);
+    await platform.warm(image, 1);
     const result = await run({
       files: [{ name: 'main.py', content: 'import sys\nprint("hello", input(), sys.argv[1:])\n' }],
       main: 'main.py',
