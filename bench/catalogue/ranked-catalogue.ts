@@ -6,7 +6,7 @@
 
 import { coderingConfig } from '../../config';
 import { createImageBuilder, loadCatalogue } from '../../factory';
-import type { RuntimeDefinition } from '../../factory/catalogue';
+import { everyVersion, type RuntimeDefinition } from '../../factory/catalogue';
 import type { RunCase } from '../run/bench-programs';
 import { ensureRuntimeImage, type RuntimeImage } from '../run/runtime-images';
 import { CATALOGUE_PLAN } from './catalogue-plan';
@@ -33,7 +33,7 @@ export async function rankedCatalogue(): Promise<RankedVersion[]> {
   const catalogue = loadCatalogue();
   const builder = createImageBuilder({ catalogue });
   const floors = new Set(coderingConfig().defaultRuntimes.map((spec) => builder.resolve({ runtime: spec, libraries: [] }).resolved.id));
-  const versions = catalogue.runtimes.flatMap((definition) => definition.versions.map((entry) => ({ definition, spec: `${definition.language}@${entry.version}` })));
+  const versions = everyVersion(catalogue);
   const ranking = seededShuffle(versions, CATALOGUE_PLAN.rankingSeed);
   const shares = zipfShares(ranking.length, CATALOGUE_PLAN.zipfExponent);
   const ranked: RankedVersion[] = [];

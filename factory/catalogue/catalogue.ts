@@ -7,6 +7,17 @@ import semver from 'semver';
 import { CoderingError } from '../../errors';
 import type { RuntimeDefinition } from './runtime-definition';
 
+/** One version of one runtime, as a request names it exactly (`go@1.19.8`). */
+export interface CatalogueVersion {
+  definition: RuntimeDefinition;
+  spec: string;
+}
+
+/** Every version of every runtime, in the catalogue's order: by language, newest first. */
+export function everyVersion(catalogue: Pick<Catalogue, 'runtimes'>): CatalogueVersion[] {
+  return catalogue.runtimes.flatMap((definition) => definition.versions.map((entry) => ({ definition, spec: `${definition.language}@${entry.version}` })));
+}
+
 export interface Catalogue {
   /** Sorted by language; each one's versions newest first. */
   readonly runtimes: readonly RuntimeDefinition[];

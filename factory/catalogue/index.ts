@@ -8,6 +8,6 @@ export type {
   SmokeFile,
   SmokeTest,
 } from './runtime-definition';
-export { createCatalogue, definitionFile, type Catalogue } from './catalogue';
+export { createCatalogue, definitionFile, everyVersion, type Catalogue, type CatalogueVersion } from './catalogue';
 export { defaultCatalogueDirectory, loadCatalogue, loadDefinition } from './load-catalogue';
 export { DEBIAN_SUITES, LIBRARY_INSTALLERS, runtimeYamlSchema, type RuntimeYaml } from './runtime-yaml-schema';

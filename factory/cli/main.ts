@@ -23,7 +23,7 @@ import {
   type FactoryImageBuilder,
   type PlannedImage,
 } from '../builder';
-import { loadCatalogue } from '../catalogue';
+import { everyVersion, loadCatalogue } from '../catalogue';
 import { factoryConfig } from '../config';
 import { resolveRuntime } from '../resolve';
 import { BuildProgressDisplay } from './build-progress-display';
@@ -67,6 +67,22 @@ let builder: FactoryImageBuilder | undefined;
 function getBuilder(): FactoryImageBuilder {
   builder ??= createImageBuilder();
   return builder;
+}
+
+/** One build with its progress bar on the terminal, closed whichever way the build ends; and its time. */
+async function withBuildProgress<T>(
+  build: (onProgress: (progress: Parameters<BuildProgressDisplay['update']>[0]) => void) => Promise<T>,
+): Promise<{ built: T; seconds: string }> {
+  const display = new BuildProgressDisplay();
+  const started = Date.now();
+  try {
+    const built = await build((progress) => display.update(progress));
+    display.stop(true);
+    return { built, seconds: ((Date.now() - started) / 1000).toFixed(1) };
+  } catch (error) {
+    display.stop(false);
+    throw error;
+  }
 }
 
 interface Io {
@@ -157,23 +173,14 @@ export function createProgram(io: Io = { out: (t) => process.stdout.write(t), er
     .action(async (spec: string | undefined, options: { lib: string[]; push: boolean; all?: boolean }) => {
       if ((spec === undefined) === (options.all !== true)) throw new CoderingError('invalid_request', 'name one runtime spec, or --all (not both)', {});
       if (options.all === true && options.lib.length > 0) throw new CoderingError('invalid_request', '--lib builds one exercise image: name its runtime, not --all', {});
-      const specs = spec !== undefined ? [spec] : loadCatalogue().runtimes.flatMap((definition) => definition.versions.map((entry) => `${definition.language}@${entry.version}`));
+      const specs = spec !== undefined ? [spec] : everyVersion(loadCatalogue()).map((version) => version.spec);
       for (const [index, one] of specs.entries()) {
-        const display = new BuildProgressDisplay();
-        const started = Date.now();
-        try {
-          const built = await getBuilder().ensureImage({ runtime: one, libraries: options.lib }, (p) => display.update(p), {
-            push: options.push,
-          });
-          display.stop(true);
-          const seconds = ((Date.now() - started) / 1000).toFixed(1);
-          const counter = specs.length > 1 ? ` (${index + 1}/${specs.length})` : '';
-          io.err(`${built.cached ? 'cached' : 'built'} ${built.runtimeId}${built.libraries.length ? ` + ${built.libraries.join(' ')}` : ''} in ${seconds} s${counter}\n`);
-          io.out(`${built.reference}${built.digest ? `@${built.digest}` : ''}\n`);
-        } catch (error) {
-          display.stop(false);
-          throw error;
-        }
+        const { built, seconds } = await withBuildProgress((onProgress) =>
+          getBuilder().ensureImage({ runtime: one, libraries: options.lib }, onProgress, { push: options.push }),
+        );
+        const counter = specs.length > 1 ? ` (${index + 1}/${specs.length})` : '';
+        io.err(`${built.cached ? 'cached' : 'built'} ${built.runtimeId}${built.libraries.length ? ` + ${built.libraries.join(' ')}` : ''} in ${seconds} s${counter}\n`);
+        io.out(`${built.reference}${built.digest ? `@${built.digest}` : ''}\n`);
       }
     });
 
@@ -192,17 +199,9 @@ export function createProgram(io: Io = { out: (t) => process.stdout.write(t), er
         io.err(`# api image: ${tag}${planned.present ? ' (present)' : ''}, ${planned.rendered.files.length} context files\n`);
         return;
       }
-      const display = new BuildProgressDisplay();
-      const started = Date.now();
-      try {
-        const built = await getBuilder().ensureApiImage((p) => display.update(p), { push: options.push });
-        display.stop(true);
-        io.err(`${built.cached ? 'cached' : 'built'} ${built.local} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-        io.out(`${built.reference}${built.digest ? `@${built.digest}` : ''}\n`);
-      } catch (error) {
-        display.stop(false);
-        throw error;
-      }
+      const { built, seconds } = await withBuildProgress((onProgress) => getBuilder().ensureApiImage(onProgress, { push: options.push }));
+      io.err(`${built.cached ? 'cached' : 'built'} ${built.local} in ${seconds} s\n`);
+      io.out(`${built.reference}${built.digest ? `@${built.digest}` : ''}\n`);
     });
 
   program

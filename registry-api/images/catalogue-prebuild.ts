@@ -9,7 +9,7 @@
  * most. A failure is logged and the next runtime goes on; closing the app (the signal) stops it.
  */
 
-import type { Catalogue } from '../../factory/catalogue';
+import { everyVersion, type Catalogue } from '../../factory/catalogue';
 import type { RunImages } from './run-images';
 
 export interface CataloguePrebuildOptions {
@@ -34,9 +34,7 @@ export class CataloguePrebuild {
 
   /** Every version of every runtime (`go@1.19.8`), in the catalogue's order: by language, newest first. */
   specs(): string[] {
-    return this.options.catalogue.runtimes.flatMap((definition) =>
-      definition.versions.map((entry) => `${definition.language}@${entry.version}`),
-    );
+    return everyVersion(this.options.catalogue).map((version) => version.spec);
   }
 
   async run(signal: AbortSignal): Promise<PrebuildSummary> {

@@ -9,7 +9,7 @@
  * the budget across 10 images: every request is answered, a result or 429 with Retry-After, none lost.
  */
 import { createDockerClient } from '../../../factory/engine';
-import { loadCatalogue, type RuntimeDefinition } from '../../../factory/catalogue';
+import { everyVersion, loadCatalogue, type RuntimeDefinition } from '../../../factory/catalogue';
 import { DEFAULT_CONFIG } from '../../../registry-api/config';
 import { startLiveApi, type LiveApi, type RunBody } from '../support';
 
@@ -19,7 +19,7 @@ jest.setTimeout(120 * 60_000);
 
 const BUDGET = 4;
 const catalogue = loadCatalogue();
-const versions = catalogue.runtimes.flatMap((definition) => definition.versions.map((entry) => ({ definition, spec: `${definition.language}@${entry.version}` })));
+const versions = everyVersion(catalogue);
 
 let api: LiveApi;
 const engine = createDockerClient(DEFAULT_CONFIG.factory).containers;
