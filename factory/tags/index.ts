@@ -6,6 +6,7 @@ export {
   exerciseRepository,
   LABELS,
   nuclioRepository,
+  nuclioShellRepository,
   ROOT_REPOSITORY,
   rootImage,
   runtimeRepository,
