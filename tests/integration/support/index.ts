@@ -1,2 +1,4 @@
 export { startLiveApi, type LiveApi, type LiveApiOptions, type RunBody } from './live-api';
-export { runtimeImage } from './runtime-image';
+export { nuclioShellImage, runtimeImage, type NuclioShellImage } from './runtime-image';
+export { HONEST, INSPECT, securityFixture, type HonestProgram, type HonestRuntime } from './honest-programs';
+export { runLeased } from './run-leased';
