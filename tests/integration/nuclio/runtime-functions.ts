@@ -80,6 +80,11 @@ export class NuclioCluster {
     return { ...images, runtimeId, function: fn, deployed };
   }
 
+  /** Deletes the function (its replicas). */
+  remove(fn: RuntimeFunction): Promise<void> {
+    return this.harness.remove(fn.function.metadata.name, fn.function.metadata.namespace);
+  }
+
   /** One run through the platform, as the executor makes it. */
   run(
     fn: Pick<RuntimeFunction, 'image'>,

@@ -23,21 +23,22 @@
  *   `ErrNoAvailableWorkers` is a 503 with an empty body. `/__internal/health` answers 200 without one.
  *
  * How: one long-lived container per replica, as a pod is: the shell-runtime stage of the function's
- * nuclio target (the image minus the processor), with the pod's settings read from the NuclioFunction
- * itself and from the container hardening the Pulumi program patches in (runAsUser/Group, capabilities
- * dropped and added, no privilege escalation, read-only root, each memory emptyDir as a tmpfs of its
- * sizeLimit made 0777 as the kubelet makes it, memory = memory+swap, CPU) plus a pids limit (the
- * kubelet's podPidsLimit, a node setting) and no network. tini is PID 1 as in the image; `tail -f
- * /dev/null` stands where the processor runs. The processor lives in the container and forks the
- * handler per event, so each event here is a `docker exec` of exactly that command: a wrapper prints
- * its pid, then `exec env -i <Nuclio's env> sh /opt/nuclio/handler.sh ""` with stdout and stderr
- * dup'ed onto one pipe — the same process, environment, working directory (the image's WORKDIR),
- * user and capabilities as the processor's child, and its orphans go to the container's PID 1 as in
- * the pod. One difference: `docker exec` starts a session of its own, where the processor's child
- * stays in PID 1's session; the proxy takes both its own session and PID 1's as the platform's. On a
- * timeout the harness SIGKILLs that pid in the container and only then answers 408 and frees the
- * worker: Nuclio's kill is a syscall microseconds after the cancel, ours a `docker exec`, and the next
- * event must not overtake it.
+ * nuclio target (the image minus the processor), with the pod's settings read from the
+ * NuclioFunction itself and from the container hardening the Pulumi program patches in
+ * (runAsUser/Group, capabilities dropped and added, no privilege escalation, read-only root, each
+ * memory emptyDir as a tmpfs of its sizeLimit made 0777 as the kubelet makes it, memory =
+ * memory+swap, CPU) plus a pids limit (the kubelet's podPidsLimit, a node setting infra/README.md
+ * requires) and no network. tini is PID 1 as in the image; `tail -f /dev/null` stands where the
+ * processor runs. The processor lives in the container and forks the handler per event, so each
+ * event here is a `docker exec` of exactly that command: a wrapper prints its pid, then `exec env
+ * -i <Nuclio's env> sh /opt/nuclio/handler.sh ""` with stdout and stderr dup'ed onto one pipe — the
+ * same process, environment, working directory (the image's WORKDIR), user and capabilities as the
+ * processor's child, and its orphans go to the container's PID 1 as in the pod. One difference:
+ * `docker exec` starts a session of its own, where the processor's child stays in PID 1's session;
+ * the proxy takes both its own session and PID 1's as the platform's. On a timeout the harness
+ * SIGKILLs that pid in the container and only then answers 408 and frees the worker: Nuclio's kill
+ * is a syscall microseconds after the cancel, ours a `docker exec`, and the next event must not
+ * overtake it.
  *
  * Not reproduced: Kubernetes itself (scheduling, probes, restarts of a dead container, whose emptyDirs
  * would survive), the Service's choice of replica (round-robin here), the pod network and its
@@ -60,7 +61,8 @@ import {
 import { processAlive } from '../../../registry-api/host';
 
 /** `ResponseErrorFormat` of pkg/processor/runtime/shell/types.go. */
-export const RESPONSE_ERROR_FORMAT = (error: string, output: string): string => `Failed to run shell command.\nError: ${error}\nOutput:${output}`;
+export const RESPONSE_ERROR_FORMAT = (error: string, output: string): string =>
+  `Failed to run shell command.\nError: ${error}\nOutput:${output}`;
 /** The HTTP trigger's `timeoutResponse`. */
 export const TIMEOUT_RESPONSE = '{"error": "handler timed out"}';
 /** The trigger's `InternalHealthPath`. */
@@ -81,11 +83,14 @@ const PROCESSOR_STAND_IN = ['tail', '-f', '/dev/null'];
 /** The wrapper a "processor fork" is: its pid on stderr, then Nuclio's command, env and one pipe. */
 const FORK = 'echo $$ >&2; exec env -i "$@" 2>&1';
 
+/**
+ * Processes and threads of a replica. Kubernetes has no such field in a pod: it is the kubelet's
+ * `podPidsLimit`, which infra/README.md requires on every node that runs functions (1024).
+ */
+export const POD_PIDS_LIMIT = 1024;
+
 export interface HarnessOptions {
-  /**
-   * Processes and threads of a replica. Kubernetes has no such field in a pod: it is the kubelet's
-   * `podPidsLimit`; this stands for the value the cluster is run with.
-   */
+  /** The nodes' `podPidsLimit`; POD_PIDS_LIMIT by default. */
   pidsLimit?: number;
 }
 
@@ -206,7 +211,8 @@ export function replicaRunArguments(deploy: DeployOptions, name: string, pidsLim
 
 /** The handler's command as `getCommand`, `commandIsInPath` and `getCommandArguments` make it. */
 function shellCommand(fn: DeployedFunction, argumentsHeader: string | undefined): string[] {
-  const args = (argumentsHeader !== undefined && argumentsHeader !== '' ? argumentsHeader : fn.spec.spec.runtimeAttributes.arguments).split(' ');
+  const header = argumentsHeader !== undefined && argumentsHeader !== '' ? argumentsHeader : undefined;
+  const args = (header ?? fn.spec.spec.runtimeAttributes.arguments).split(' ');
   const command = [fn.command, ...args];
   return fn.commandInPath ? ['sh', '-c', command.join(' ')] : ['sh', ...command];
 }
@@ -231,13 +237,16 @@ class LowResolutionClock {
   }
 }
 
+/** Answers the event's HTTP request (once). */
+type Reply = (status: number, headers: Record<string, string>, body: Buffer) => void;
+
 interface RunningEvent {
   /** The clock's time when the worker took the event (up to 1 s early, as Nuclio's). */
   startedAt: number;
   child: ChildProcess;
   pid: Promise<number | null>;
   timedOut: boolean;
-  answer: (status: number, headers: Record<string, string>, body: Buffer) => void;
+  answer: Reply;
 }
 
 /** One pod: a container, its one processor and that processor's pool of workers. */
@@ -285,7 +294,7 @@ export class Replica {
     this.waiting.splice(0).forEach((wake) => wake());
   }
 
-  async handle(request: IncomingMessage, body: Buffer, path: string, reply: (status: number, headers: Record<string, string>, body: Buffer) => void): Promise<void> {
+  async handle(request: IncomingMessage, body: Buffer, path: string, reply: Reply): Promise<void> {
     const { spec, metadata } = this.fn.spec;
     const trigger = spec.triggers.http;
     const index = await this.allocate(trigger.workerAvailabilityTimeoutMilliseconds);
@@ -362,8 +371,12 @@ export class Replica {
     );
   }
 
+  /** Set when the replica is gone: its processor's watcher stops. */
+  removed = false;
+
   /** Ends the docker exec clients still running (the harness's own children). */
   abandon(): void {
+    this.removed = true;
     for (const event of this.workers) event?.child.kill('SIGKILL');
   }
 }
@@ -390,7 +403,7 @@ export class NuclioShellHarness {
 
   static async start(options: HarnessOptions = {}): Promise<NuclioShellHarness> {
     await reapOrphans();
-    const harness = new NuclioShellHarness({ pidsLimit: options.pidsLimit ?? 128 });
+    const harness = new NuclioShellHarness({ pidsLimit: options.pidsLimit ?? POD_PIDS_LIMIT });
     await new Promise<void>((resolve) => harness.server.listen(0, '127.0.0.1', resolve));
     return harness;
   }
@@ -436,6 +449,16 @@ export class NuclioShellHarness {
     return fn;
   }
 
+  /** Deletes a function: its replicas go, and their processors' watchers stop. */
+  async remove(name: string, namespace: string): Promise<void> {
+    const fn = this.functions.get(`${namespace}/${name}`);
+    if (fn === undefined) return;
+    this.functions.delete(`${namespace}/${name}`);
+    for (const replica of fn.replicas) replica.abandon();
+    if (fn.replicas.length > 0) await docker(['rm', '--force', ...fn.replicas.map((replica) => replica.name)]);
+    fn.replicas.length = 0;
+  }
+
   /** The deployed function's replicas, by name (a test's handle on its pods). */
   replicas(name: string, namespace: string): Replica[] {
     return this.functions.get(`${namespace}/${name}`)?.replicas ?? [];
@@ -443,6 +466,7 @@ export class NuclioShellHarness {
 
   private startWatcher(replica: Replica, timeoutMs: number): void {
     const round = (): void => {
+      if (replica.removed) return;
       const timer = setTimeout(() => {
         this.watchers.splice(this.watchers.indexOf(timer), 1);
         void replica.watch(timeoutMs).finally(round);
@@ -464,7 +488,7 @@ export class NuclioShellHarness {
       response.writeHead(404).end(`no function ${namespace}/${name}`);
       return;
     }
-    const reply = (status: number, headers: Record<string, string>, body: Buffer): void => {
+    const reply: Reply = (status, headers, body) => {
       this.events.push({ function: name, replica: replica.name, status, body, ms: Date.now() - started });
       if (!response.headersSent) response.writeHead(status, headers).end(body);
     };
