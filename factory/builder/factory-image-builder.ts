@@ -19,7 +19,7 @@ import { formatLibrarySpec, parseLibrarySpecs } from '../libraries';
 import type { ImageRegistryClient } from '../image-registry';
 import { resolveRuntime } from '../resolve';
 import { LABELS } from '../tags';
-import { API_SUITE, renderApiImage, renderNuclio, type RenderedImage } from '../templates';
+import { API_SUITE, renderApiImage, renderNuclio, renderNuclioShell, type RenderedImage } from '../templates';
 import { readApiImageFiles, type ApiImage } from './api-image';
 import { BuildLog, removeBuildLeftovers } from './build-log';
 import {
@@ -269,6 +269,7 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
     try {
       const { imageId } = await this.engine.buildImage(context, local, {
         labels: { [LABELS.managed]: 'true', [LABELS.contentTag]: tag },
+        ...(rendered.target === undefined ? {} : { target: rendered.target }),
         timeoutMs: this.options.buildTimeoutMs,
         onEvent: (event) => {
           if (log.add(event)) emit({ stage, step: log.step, total: log.total, message: log.lastLine });
@@ -360,6 +361,25 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
       libraries: chain.libraries.map(formatLibrarySpec),
       imageId: last.imageId,
     };
+  }
+
+  /**
+   * The image a Nuclio function of `request` runs, without Nuclio's processor: its nuclio target's
+   * `shell-runtime` stage, FROM the request's image (built first when missing). What the integration
+   * tier's shell-runtime harness runs on machines that cannot pull the processor; never pushed.
+   */
+  async ensureNuclioShellImage(
+    request: ImageRequest,
+    onProgress?: (progress: BuildProgress) => void,
+    options: EnsureImageOptions = {},
+  ): Promise<BuiltImage> {
+    const image = await this.ensureImage(request, onProgress, options);
+    const planned = await this.planImage(request);
+    const last = planned[planned.length - 1] as PlannedImage;
+    const rendered = renderNuclioShell({ image: { ...last.rendered, reference: image.reference } });
+    // ensureImage always names the image's id: the parent's id is part of the stage's content tag
+    const tier = await this.ensureTier(rendered, image.imageId as string, { push: false, onProgress, signal: options.signal });
+    return { ...image, reference: tier.reference, digest: null, cached: image.cached && !tier.built, imageId: tier.imageId };
   }
 
   /**

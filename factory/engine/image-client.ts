@@ -97,6 +97,8 @@ export class ImageClient implements ImageEngine {
           labels: options.labels,
           buildargs: options.buildArgs,
           nocache: options.noCache ?? false,
+          // The classic builder builds the stages up to the target only (and adds the labels to it).
+          ...(options.target === undefined ? {} : { target: options.target }),
           // Intermediate containers go even when a step fails; intermediate images are the
           // builder's to clean (they are the layer cache when the build succeeds).
           rm: true,

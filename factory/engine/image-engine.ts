@@ -50,6 +50,8 @@ export interface BuildImageOptions extends StreamCallOptions {
   buildArgs?: Record<string, string>;
   /** Ignore the layer cache for this build (the benchmark's cold builds). */
   noCache?: boolean;
+  /** The Dockerfile's stage to build (`docker build --target`); the last one when absent. */
+  target?: string;
 }
 
 export interface BuildResult {

@@ -53,6 +53,11 @@ export function nuclioRepository(language: string): string {
   return `codering/${language}-nuclio`;
 }
 
+/** The nuclio target without Nuclio's processor (its `shell-runtime` stage), for the harness. */
+export function nuclioShellRepository(language: string): string {
+  return `codering/${language}-nuclio-shell`;
+}
+
 /** `bookworm-0123456789ab`: the readable prefix, a dash, the content hash. */
 export function contentTagOf(prefix: string, hash: string): string {
   return `${prefix}-${hash}`;

@@ -7,6 +7,7 @@ export {
   exerciseRepository,
   LABELS,
   nuclioRepository,
+  nuclioShellRepository,
   ROOT_REPOSITORY,
   rootImage,
   runtimeRepository,

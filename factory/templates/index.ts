@@ -4,11 +4,13 @@ export {
   ENTRYPOINT,
   IMAGE_PATH,
   NUCLIO_PROCESSOR_VERSION,
+  NUCLIO_SHELL_STAGE,
   NUCLIO_UHTTPC_VERSION,
   PROXY_CONTEXT_DIRECTORY,
   renderBase,
   renderExercise,
   renderNuclio,
+  renderNuclioShell,
   renderRuntime,
   renderUpstreamRuntime,
 } from './render-image';

@@ -15,6 +15,7 @@ import {
   LABELS,
   type Tier,
   nuclioRepository,
+  nuclioShellRepository,
   rootImage,
   runtimeRepository,
 } from '../tags/image-names';
@@ -46,6 +47,8 @@ export interface RenderedImage {
   runtimeId: string | null;
   /** Canonical library specs installed by this image (exercise images). */
   libraries: string[];
+  /** The Dockerfile's stage this image is (`docker build --target`); the last stage when absent. */
+  target?: string;
 }
 
 /** The entrypoint of every image: tini as PID 1 (reaps, forwards signals), then the proxy. */
@@ -299,22 +302,29 @@ export interface NuclioInput {
   uhttpcVersion?: string;
 }
 
-/** The Nuclio target of an image: Nuclio's processor + the shell-runtime handler that runs the proxy once. */
+/** The nuclio target's stage without Nuclio's processor: what the shell-runtime harness runs. */
+export const NUCLIO_SHELL_STAGE = 'shell-runtime';
+
+/**
+ * The Nuclio target of an image: the image + the shell-runtime handler that runs the proxy once per
+ * event (stage `shell-runtime`), then + Nuclio's processor (the last stage, the function's image).
+ */
 export function renderNuclio(input: NuclioInput): RenderedImage {
   const { image } = input;
   const processorVersion = input.processorVersion ?? NUCLIO_PROCESSOR_VERSION;
   const handler = renderTemplate('nuclio-handler.sh', { image: image.reference, path: IMAGE_PATH, env: image.env });
   const dockerfile = renderTemplate('nuclio.Dockerfile', {
     image: image.reference,
+    shellStage: NUCLIO_SHELL_STAGE,
     processorVersion,
     uhttpcVersion: input.uhttpcVersion ?? NUCLIO_UHTTPC_VERSION,
     entrypoint: ENTRYPOINT.slice(0, 3),
+    shellLabels: labels({ [LABELS.target]: 'nuclio-shell' }),
     labels: labels({ [LABELS.target]: 'nuclio', [LABELS.nuclioProcessor]: processorVersion }),
   });
-  const language = image.runtimeId?.split('@')[0] ?? 'base';
   return {
     tier: 'nuclio',
-    repository: nuclioRepository(language),
+    repository: nuclioRepository(imageLanguage(image)),
     tagPrefix: image.tagPrefix,
     parent: image.reference,
     dockerfile,
@@ -323,4 +333,21 @@ export function renderNuclio(input: NuclioInput): RenderedImage {
     runtimeId: image.runtimeId,
     libraries: image.libraries,
   };
+}
+
+/**
+ * The nuclio target's `shell-runtime` stage: the same Dockerfile and handler, built with `--target`,
+ * so that it is exactly the function's image without the processor (which these machines cannot
+ * pull). Its own repository keeps it apart from the function's image.
+ */
+export function renderNuclioShell(input: NuclioInput): RenderedImage {
+  return {
+    ...renderNuclio(input),
+    repository: nuclioShellRepository(imageLanguage(input.image)),
+    target: NUCLIO_SHELL_STAGE,
+  };
+}
+
+function imageLanguage(image: RenderedImage): string {
+  return image.runtimeId?.split('@')[0] ?? 'base';
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "prewarm.h"
+#include "processes.h"
 #include "result.h"
 #include "sandbox.h"
 #include "worker.h"
@@ -185,16 +186,23 @@ static int clean_sandbox_state(void *unused) {
   for (size_t i = 0; i < N_WRITABLE_DIRS; i++) {
     if (!fresh_dirs[i].present) continue;
     const char *path = WRITABLE_DIRS[i];
-    /* /box is the sandbox's own: the program may have changed its mode or set attributes on it */
-    if (fresh_dirs[i].uid == geteuid()) {
-      chmod(path, fresh_dirs[i].mode);
-      remove_xattrs(path);
-    }
+    /* /box is the sandbox's own: the program may have changed its mode */
+    if (fresh_dirs[i].uid == geteuid()) chmod(path, fresh_dirs[i].mode);
+    /* attributes too, whoever owns the folder: anyone may set them where anyone may write, and a
+       Kubernetes emptyDir is root's with mode 0777 */
+    remove_xattrs(path);
     int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 || empty_tree(fd) != 0) failed = 1;
   }
   remove_sysv_ipc();
   return failed;
+}
+
+static int note_stray(pid_t pid, void *stray) {
+  if (pid == getpid()) return 0;
+  if (we_are_root && serve_mode ? pid == 1 : !left_behind(pid)) return 0;
+  *(pid_t *)stray = pid;
+  return 1;
 }
 
 /* Runs as uid 0, outside the sandbox: nothing the program left can lie to it. */
@@ -247,31 +255,10 @@ int prove_clean(char *why, size_t why_len) {
       return 1;
     }
   }
-  /* no process left: in our own container, none but init and us; elsewhere none of the sandbox */
-  DIR *d = opendir("/proc");
-  struct dirent *e;
-  int stray = 0;
-  while (d && (e = readdir(d))) {
-    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-    pid_t pid = (pid_t)atoi(e->d_name);
-    if (pid == getpid()) continue;
-    if (we_are_root && serve_mode) {
-      if (pid != 1) stray = pid;
-      continue;
-    }
-    char path[64], line[256];
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    FILE *f = fopen(path, "r");
-    while (f && fgets(line, sizeof line, f)) {
-      unsigned ruid, euid;
-      if (sscanf(line, "Uid: %u %u", &ruid, &euid) == 2) {
-        if (ruid == sandbox_uid || euid == sandbox_uid) stray = pid;
-        break;
-      }
-    }
-    if (f) fclose(f);
-  }
-  if (d) closedir(d);
+  /* no process left: in our own container, none but init and us; in one shared with the platform,
+     none the sandbox user left outside the platform's sessions (processes.h) */
+  pid_t stray = 0;
+  each_process(note_stray, &stray);
   if (stray) {
     snprintf(why, why_len, "process %d is still alive", (int)stray);
     return 1;
@@ -292,6 +279,14 @@ static int clean_and_prove(char *why, size_t why_len) {
     snprintf(why + used, why_len - used, " (cleaning ran out of its %ld ms budget)", clean_budget_ms);
   }
   return 1;
+}
+
+int clean_before_request(char *why, size_t why_len) {
+  if (prove_clean(why, why_len) == 0) return 0;
+  /* what the platform's kill of an earlier event (us, and only us) left: its program, its files */
+  log_err("cleaning what an earlier request left: %s", why);
+  if (end_left_behind(clean_budget_ms) != 0) log_err("some processes of an earlier request did not end in time");
+  return clean_and_prove(why, why_len);
 }
 
 void clean_after_answer(void) {

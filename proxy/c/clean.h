@@ -26,5 +26,11 @@ int prove_clean(char *why, size_t why_len);
  * replaces it). `--once` has nobody to tell: its next request starts with the proof instead.
  */
 void clean_after_answer(void);
+/*
+ * Before a `--once` request, in a container shared across requests (Nuclio): 0 when the worker is
+ * proven clean, after ending and emptying what an earlier request left when it was killed before it
+ * could clean (the platform's event timeout kills us, not the program); else why[] says why not.
+ */
+int clean_before_request(char *why, size_t why_len);
 
 #endif

@@ -76,8 +76,8 @@ int main(int argc, char **argv) {
       break;
     }
     char why[256];
-    if (once && prove_clean(why, sizeof why) != 0) {
-      /* a container shared across events (Nuclio) that an earlier event left dirty: refuse */
+    if (once && clean_before_request(why, sizeof why) != 0) {
+      /* a container shared across events (Nuclio) that an earlier event left dirty beyond repair: refuse */
       request_free(&r);
       log_err("not clean: %s", why);
       emit_simple("internal_error", "the worker is not clean");

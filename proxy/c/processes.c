@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sandbox.h"
 #include "worker.h"
 
 int pidfd_open_compat(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
@@ -78,6 +79,108 @@ void kill_everything(pid_t main_pid) {
     } else {
       kill(-1, SIGKILL);
     }
+    usleep(1000);
+  }
+}
+
+/* State (R, S, T, Z…) and session of a process, from /proc/<pid>/stat; -1 when it is gone. */
+static int process_state(pid_t pid, char *state, pid_t *session) {
+  char path[64], stat[1024];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  size_t got = fread(stat, 1, sizeof stat - 1, f);
+  fclose(f);
+  stat[got] = 0;
+  /* after the command's ')': state, ppid, pgrp, session */
+  char *rp = strrchr(stat, ')');
+  int sid = 0;
+  if (!rp || sscanf(rp + 2, "%c %*d %*d %d", state, &sid) != 2) return -1;
+  *session = (pid_t)sid;
+  return 0;
+}
+
+static int sandbox_owned(pid_t pid) {
+  char path[64], line[256];
+  snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+  FILE *f = fopen(path, "r");
+  int owned = 0;
+  while (f && fgets(line, sizeof line, f)) {
+    unsigned ruid, euid;
+    if (sscanf(line, "Uid: %u %u", &ruid, &euid) == 2) {
+      owned = ruid == sandbox_uid || euid == sandbox_uid;
+      break;
+    }
+  }
+  if (f) fclose(f);
+  return owned;
+}
+
+int left_behind(pid_t pid) {
+  char state;
+  pid_t session, init_session;
+  if (pid == 1 || pid == getpid() || !sandbox_owned(pid)) return 0;
+  if (process_state(pid, &state, &session) != 0) return 0;
+  if (process_state(1, &state, &init_session) != 0) init_session = 1;
+  return session != getsid(0) && session != init_session;
+}
+
+int each_process(int (*fn)(pid_t pid, void *arg), void *arg) {
+  DIR *d = opendir("/proc");
+  struct dirent *e;
+  int matched = 0;
+  while (d && (e = readdir(d))) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    if (fn((pid_t)atoi(e->d_name), arg)) matched++;
+  }
+  if (d) closedir(d);
+  return matched;
+}
+
+struct left_behind_visit {
+  void (*fn)(pid_t pid, char state);
+};
+
+static int visit_left_behind(pid_t pid, void *arg) {
+  const struct left_behind_visit *visit = arg;
+  char state;
+  pid_t session;
+  if (!left_behind(pid) || process_state(pid, &state, &session) != 0) return 0;
+  if (visit->fn) visit->fn(pid, state);
+  return 1;
+}
+
+/* Calls fn (when given) for every process left behind; returns how many there were. */
+static int each_left_behind(void (*fn)(pid_t pid, char state)) {
+  struct left_behind_visit visit = {fn};
+  return each_process(visit_left_behind, &visit);
+}
+
+static int still_running;
+static void stop_one(pid_t pid, char state) {
+  if (state == 'T' || state == 't' || state == 'Z' || state == 'X') return;
+  kill(pid, SIGSTOP);
+  still_running++;
+}
+static void kill_one(pid_t pid, char state) {
+  (void)state;
+  kill(pid, SIGKILL);
+}
+
+int end_left_behind(long budget_ms) {
+  int64_t deadline = now_ms() + budget_ms;
+  do {
+    still_running = 0;
+    each_left_behind(stop_one);
+  } while (still_running && now_ms() < deadline);
+  each_left_behind(kill_one);
+  for (;;) {
+    /* init reaps them (they were orphaned); we do too, should one be ours */
+    while (waitpid(-1, NULL, WNOHANG) > 0) {
+    }
+    if (each_left_behind(NULL) == 0) return 0;
+    if (now_ms() >= deadline) return -1;
+    each_left_behind(kill_one);
     usleep(1000);
   }
 }

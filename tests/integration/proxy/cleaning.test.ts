@@ -72,7 +72,39 @@ test('a worker that can\'t be proven clean is retired with the reason, and the p
   expect(ended.code).toBe(0);
 });
 
-test('--once refuses a request on a worker that is not clean', async () => {
-  const result = await proxy().onceResult(shellRequest('echo never'), { before: 'touch /box/left-by-someone' });
-  expect(result).toMatchObject({ status: 'internal_error', message: 'the worker is not clean' });
+test('--once refuses a request on a worker it cannot make clean', async () => {
+  // root's folder, with something in it, in /box: the sandbox user can neither empty nor remove it
+  const ran = await proxy().once(shellRequest('echo never'), { before: 'mkdir -p /box/roots/inside && chmod 700 /box/roots' });
+  expect(JSON.parse(ran.stdout.toString())).toMatchObject({ status: 'internal_error', message: 'the worker is not clean' });
+  expect(ran.stderr).toContain('codering-proxy: not clean: /box still has 1 entries');
+});
+
+/**
+ * What an event killed by the platform leaves (Nuclio's eventTimeout SIGKILLs the handler, that is the
+ * proxy, and nothing else): the program, a daemon in a session of its own, files everywhere. A sleeper
+ * of the sandbox user's in PID 1's session stands for the platform's own processes (Nuclio's processor
+ * runs as that user in a non-root pod): it must be left alone.
+ */
+const LEFT_BY_A_KILLED_EVENT = [
+  'sleep 300 > /dev/null 2>&1 < /dev/null &',
+  'setsid sh -c "sleep 300 & sleep 300" > /dev/null 2>&1 < /dev/null &',
+  'mkdir -p /box/deep/er /tmp/t && echo x > /box/deep/er/f && echo y > /tmp/t/f && chmod 000 /box/deep',
+].join('\n');
+
+test.each([
+  ['as root, the program as the sandbox user', { before: `setpriv --reuid=1000 --regid=1000 --clear-groups sh -c '${LEFT_BY_A_KILLED_EVENT}'` }],
+  ['as the sandbox user itself, in a non-root pod', { pod: true, before: LEFT_BY_A_KILLED_EVENT }],
+])('--once %s: first ends and empties what a killed earlier event left, then runs', async (_how, options) => {
+  const ran = await proxy().once(shellRequest(INSPECT), options);
+  const result = JSON.parse(ran.stdout.toString()) as Record<string, unknown>;
+  expect(result.status).toBe('ok');
+  // the platform's sleeper is still there; the event's two are gone, and so are its files
+  expect(text(result.stdout)).toMatch(/^\/box\/main\.sh\n\/box \d+ \d+\nsleeping: 1\n$/);
+  expect(ran.stderr).toMatch(/codering-proxy: cleaning what an earlier request left: (\/box still has \d+ entries|process \d+ is still alive)/);
+});
+
+test('--once in a non-root pod runs beside the platform\'s processes of its own uid', async () => {
+  const ran = await proxy().once(shellRequest('echo ran'), { pod: true, before: 'sleep 300 > /dev/null 2>&1 < /dev/null & true' });
+  expect(JSON.parse(ran.stdout.toString())).toMatchObject({ status: 'ok', stdout: Buffer.from('ran\n').toString('base64') });
+  expect(ran.stderr).not.toContain('cleaning');
 });

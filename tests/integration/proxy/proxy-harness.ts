@@ -56,8 +56,13 @@ export interface ContainerOptions {
   env?: Record<string, string>;
   /** The worker's own uid (CODERING_SANDBOX_UID), which owns /box as on the local platform. */
   sandboxUid?: number;
-  /** A shell command run as root before the proxy starts (which then replaces the shell as PID 1). */
+  /** A shell command run before the proxy starts (which then replaces the shell as PID 1), as root unless `pod`. */
   before?: string;
+  /**
+   * As a Nuclio function's pod runs it: the sandbox user (1000) with no capability at all, and /box
+   * an emptyDir (root's, mode 0777), so the proxy shares its uid with the platform's processes.
+   */
+  pod?: boolean;
 }
 
 export interface ProxyExit {
@@ -180,14 +185,16 @@ export class ProxyHarness {
     const variables = { ...options.env, ...(options.sandboxUid ? { CODERING_SANDBOX_UID: String(options.sandboxUid) } : {}) };
     const env = Object.entries(variables).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
     const boxUid = options.sandboxUid ?? 1000;
+    const box = options.pod ? '/box:uid=0,gid=0,mode=0777' : `/box:uid=${boxUid},gid=1000,mode=0755`;
+    const identity = options.pod ? ['--user', '1000:1000', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges'] : [];
     const command = options.before ? ['/bin/sh', '-c', `${options.before}; exec ${PROXY_PATH} ${mode}`] : [PROXY_PATH, mode];
     return spawn(
       'docker',
       [
         'run', '--rm', '-i', '--name', name,
         '--label', 'org.codering.managed=true', '--label', 'org.codering.kind=proxy-test',
-        '--read-only', '--network', 'none',
-        '--tmpfs', `/box:uid=${boxUid},gid=1000,mode=0755`, '--tmpfs', '/tmp:mode=1777',
+        '--read-only', '--network', 'none', ...identity,
+        '--tmpfs', box, '--tmpfs', '/tmp:mode=1777',
         '-v', `${path.join(this.dir, 'codering-proxy')}:${PROXY_PATH}:ro`,
         '-v', `${path.join(this.dir, 'probe')}:${PROBE_PATH}:ro`,
         '-v', `${path.join(this.dir, 'runtime.sh')}:/opt/codering/runtime.sh:ro`,

@@ -6,16 +6,11 @@
  * saw on the fresh worker, with its own output unchanged. A worker the proxy could not prove clean
  * is retired (replaced): that is allowed and counted, an honest run that fails is not.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { createLocalPlatform, type LocalPlatform, type LocalWorker } from '../../../registry-api/platform/local';
 import type { ProxyResult, RunLimits, SourceFile } from '../../../registry-api/platform';
-import { runtimeImage, startLiveApi } from '../support';
+import { HONEST, INSPECT, runtimeImage, securityFixture as fixture, startLiveApi, type HonestRuntime } from '../support';
 
 jest.setTimeout(30 * 60_000);
-
-const fixture = (name: string): string => readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
-const INSPECT: SourceFile = { name: 'inspect-state.sh', content: fixture('inspect-state.sh') };
 
 const limits: RunLimits = {
   wallMs: 15_000,
@@ -27,59 +22,10 @@ const limits: RunLimits = {
   fileBytes: 16 * 1024 * 1024,
 };
 
-/** Per runtime: the file an attack or honest program goes in, and an honest program. */
-interface RuntimeCase {
-  spec: string;
-  main: string;
-  /** Prints `honest`, then the inspection's listing; the same text on a fresh worker. */
-  honest: SourceFile[];
-}
-
-const RUNTIMES: Record<'python' | 'node' | 'ruby' | 'php' | 'c', RuntimeCase> = {
-  python: {
-    spec: 'python@3.11',
-    main: 'main.py',
-    honest: [{ name: 'main.py', content: 'import subprocess\nprint("honest")\nprint(subprocess.run(["sh", "inspect-state.sh"], capture_output=True, text=True).stdout, end="")\n' }],
-  },
-  node: {
-    spec: 'node@latest',
-    main: 'main.js',
-    honest: [
-      {
-        name: 'main.js',
-        content:
-          "let planted = 'absent';\ntry { require('planted'); planted = 'loaded'; } catch { /* as on a fresh worker */ }\n" +
-          "console.log('honest', planted);\nprocess.stdout.write(require('child_process').execFileSync('sh', ['inspect-state.sh']).toString());\n",
-      },
-    ],
-  },
-  ruby: {
-    spec: 'ruby@latest',
-    main: 'main.rb',
-    honest: [{ name: 'main.rb', content: "require 'set'\nputs 'honest'\nprint `sh inspect-state.sh`\n" }],
-  },
-  php: {
-    spec: 'php@latest',
-    main: 'main.php',
-    honest: [{ name: 'main.php', content: "<?php\necho \"honest\\n\";\necho shell_exec('sh inspect-state.sh');\n" }],
-  },
-  c: {
-    spec: 'c@latest',
-    main: 'main.c',
-    // two files, as students write them: the compile must succeed whatever the last tenant left
-    honest: [
-      { name: 'main.c', content: '#include <stdio.h>\n#include <stdlib.h>\n#include "greet.h"\nint main(void) {\n  greet();\n  fflush(stdout);\n  return system("sh inspect-state.sh");\n}\n' },
-      { name: 'greet.h', content: 'void greet(void);\n' },
-      { name: 'greet.c', content: '#include <stdio.h>\n#include "greet.h"\nvoid greet(void) { puts("honest"); }\n' },
-    ],
-  },
-};
-type RuntimeName = keyof typeof RUNTIMES;
-
 let platform: LocalPlatform;
-const images = new Map<RuntimeName, string>();
+const images = new Map<HonestRuntime, string>();
 /** What the honest program printed on each runtime's fresh worker. */
-const freshListing = new Map<RuntimeName, string>();
+const freshListing = new Map<HonestRuntime, string>();
 let honestRuns = 0;
 /** Workers the attacks cost (read before their platform closes). */
 let attackRetirements: number | undefined;
@@ -88,13 +34,13 @@ interface Ran extends ProxyResult {
   worker: LocalWorker;
 }
 
-async function run(runtime: RuntimeName, files: SourceFile[], overrides: Partial<RunLimits> = {}): Promise<Ran> {
+async function run(runtime: HonestRuntime, files: SourceFile[], overrides: Partial<RunLimits> = {}): Promise<Ran> {
   const image = images.get(runtime) as string;
   const lease = await platform.acquire(image);
   const worker = lease.worker as LocalWorker;
   try {
     const result = await worker.run(
-      { requestId: 'clean-worker', files, main: RUNTIMES[runtime].main, stdin: '', args: [], limits: { ...limits, ...overrides } },
+      { requestId: 'clean-worker', files, main: HONEST[runtime].main, stdin: '', args: [], limits: { ...limits, ...overrides } },
       new AbortController().signal,
     );
     lease.release(true);
@@ -105,10 +51,10 @@ async function run(runtime: RuntimeName, files: SourceFile[], overrides: Partial
   }
 }
 
-const honestFiles = (runtime: RuntimeName): SourceFile[] => [...RUNTIMES[runtime].honest, INSPECT];
+const honestFiles = (runtime: HonestRuntime): SourceFile[] => [...HONEST[runtime].files, INSPECT];
 
 /** The honest run after an attack: it must succeed and see what a fresh worker shows. */
-async function expectFresh(runtime: RuntimeName): Promise<Ran> {
+async function expectFresh(runtime: HonestRuntime): Promise<Ran> {
   const honest = await run(runtime, honestFiles(runtime));
   honestRuns += 1;
   expect({ status: honest.status, stderr: honest.stderr, compile: honest.compile?.exitCode ?? 0 }).toEqual({ status: 'ok', stderr: '', compile: 0 });
@@ -121,7 +67,7 @@ async function expectFresh(runtime: RuntimeName): Promise<Ran> {
  * the same worker serves both: a retired worker would hide a cleanup that can't cope (the proof
  * and retirement have their own test below).
  */
-async function attackThenHonest(runtime: RuntimeName, attack: SourceFile, overrides: Partial<RunLimits> = {}): Promise<{ attack: Ran; honest: Ran }> {
+async function attackThenHonest(runtime: HonestRuntime, attack: SourceFile, overrides: Partial<RunLimits> = {}): Promise<{ attack: Ran; honest: Ran }> {
   const attackRun = await run(runtime, [attack], overrides);
   const honest = await expectFresh(runtime);
   expect(attackRun.worker.retiredReason).toBeNull();
@@ -132,8 +78,8 @@ async function attackThenHonest(runtime: RuntimeName, attack: SourceFile, overri
 const retiredSoFar = (): number => platform.stats().reduce((sum, pool) => sum + (pool.retiredUnclean ?? 0), 0);
 
 beforeAll(async () => {
-  const names = Object.keys(RUNTIMES) as RuntimeName[];
-  for (const name of names) images.set(name, await runtimeImage(RUNTIMES[name].spec));
+  const names = Object.keys(HONEST) as HonestRuntime[];
+  for (const name of names) images.set(name, await runtimeImage(HONEST[name].spec));
   // one worker per runtime (the budget allows no second): every run of a runtime lands on it
   platform = createLocalPlatform({ warmFloor: 1, maxWorkers: names.length, cleanBudgetMs: 5_000 });
   await platform.start();

@@ -20,3 +20,22 @@ export async function apiImage(): Promise<ApiImage> {
   builder ??= createImageBuilder();
   return builder.ensureApiImage(undefined, { push: false });
 }
+
+/** A runtime's image and what its Nuclio function runs of it. */
+export interface NuclioShellImage {
+  /** The runtime's image, as the API names it (the function serving it is derived from this). */
+  image: string;
+  /** Its nuclio target's `shell-runtime` stage: the function's image minus Nuclio's processor. */
+  shell: string;
+}
+
+/**
+ * The image a runtime's Nuclio function runs, without the processor these machines cannot pull,
+ * built by the factory like the runtime itself (a small stage on top of it: the handler).
+ */
+export async function nuclioShellImage(spec: string, libraries: string[] = []): Promise<NuclioShellImage> {
+  builder ??= createImageBuilder();
+  const image = await runtimeImage(spec, libraries);
+  const shell = await builder.ensureNuclioShellImage({ runtime: spec, libraries }, undefined, { push: false });
+  return { image, shell: shell.reference };
+}

@@ -202,6 +202,24 @@ describe('FactoryImageBuilder', () => {
     expect((await rejection(builder.ensureImage({ runtime: 'go', libraries: ['github.com/x/y'] }))).code).toBe('libraries_not_supported');
   });
 
+  test('the nuclio target without the processor: its shell-runtime stage, FROM the image, never pushed', async () => {
+    const { engine, builder } = setUp();
+    const built = await builder.ensureNuclioShellImage({ runtime: 'python@3.11', libraries: [] });
+    const [, runtime, shell] = engine.builds;
+    expect(shell?.tag).toMatch(/^codering\/python-nuclio-shell:3\.11\.2-[0-9a-f]{12}$/);
+    expect(shell?.target).toBe('shell-runtime');
+    expect(shell?.files).toEqual(['Dockerfile', 'handler.sh']);
+    expect(shell?.dockerfile).toContain(`FROM ${REGISTRY}/${runtime?.tag} AS shell-runtime`);
+    expect(shell?.labels).toMatchObject({ 'org.codering.managed': 'true', 'org.codering.content-tag': shell?.tag.split(':')[1] });
+    // the runtime is pushed as ever; the harness's image is not
+    expect(engine.pushes).not.toContain(`${REGISTRY}/${shell?.tag}`);
+    expect(built).toMatchObject({ runtimeId: 'python@3.11.2', reference: `${REGISTRY}/${shell?.tag}`, digest: null, cached: false });
+    // a second call finds both
+    const again = await builder.ensureNuclioShellImage({ runtime: 'python@3.11', libraries: [] });
+    expect(engine.builds).toHaveLength(3);
+    expect(again).toEqual({ ...built, cached: true });
+  });
+
   test('planImage renders the chain without building, tagging what can be known', async () => {
     const { engine, builder } = setUp();
     const before = await builder.planImage({ runtime: 'node', libraries: ['lodash@4'] }, { target: 'nuclio' });

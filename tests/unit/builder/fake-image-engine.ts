@@ -24,6 +24,7 @@ export interface BuildCall {
   dockerfile: string;
   files: string[];
   labels: Record<string, string>;
+  target?: string;
 }
 
 function id(seed: string): string {
@@ -96,7 +97,7 @@ export class FakeImageEngine implements ImageEngine {
   async buildImage(context: Buffer, tag: string, options: BuildImageOptions = {}): Promise<BuildResult> {
     const files = await readContext(context);
     const dockerfile = files.get('Dockerfile') ?? '';
-    this.builds.push({ tag, dockerfile, files: [...files.keys()].sort(), labels: options.labels ?? {} });
+    this.builds.push({ tag, dockerfile, files: [...files.keys()].sort(), labels: options.labels ?? {}, ...(options.target === undefined ? {} : { target: options.target }) });
     this.activeBuilds += 1;
     this.maxActiveBuilds = Math.max(this.maxActiveBuilds, this.activeBuilds);
     try {

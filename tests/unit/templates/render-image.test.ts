@@ -10,6 +10,7 @@ import {
   renderBase,
   renderExercise,
   renderNuclio,
+  renderNuclioShell,
   renderRuntime,
   renderUpstreamRuntime,
   type RenderedImage,
@@ -107,18 +108,38 @@ describe('what every image is made of', () => {
     expect(dockerfile.match(/rm -rf \/var\/lib\/apt\/lists/g)).toHaveLength(2);
   });
 
-  test('the nuclio handler is POSIX sh that sets PATH and the libraries\' variables itself', () => {
+  test('the nuclio handler is POSIX sh that gives the proxy the image\'s environment, its libraries\' variables included', () => {
     const exercise = renderExercise({ runtime: python, runtimeImage: 'codering/python:x', libraries: parseLibrarySpecs(python.definition, ['requests']) });
     const image = renderNuclio({ image: { ...exercise, reference: 'r/codering/python-exercise:x' }, processorVersion: '1.14.9' });
     const handler = String(image.files[0]?.content);
-    expect(handler).toMatch(/^PATH=.*\/usr\/bin/m);
-    expect(handler).toContain('PYTHONPATH=/opt/codering/lib/python');
-    expect(handler).toContain('exec /opt/codering/bin/codering-proxy --once');
-    expect(handler).not.toMatch(/\[\[|function |local /); // no bashisms
+    // Nuclio's own variables stay with the handler: the proxy starts with the image's alone
+    expect(handler).toMatch(/^exec \/usr\/bin\/env -i \\\n {2}PATH=\S+ \\\n {2}LANG=C\.UTF-8 \\\n(?: {2}\S+=\S+ \\\n)* {2}\/opt\/codering\/bin\/codering-proxy --once\n$/m);
+    expect(handler).toContain('  PYTHONPATH=/opt/codering/lib/python \\\n');
+    const code = handler.split('\n').filter((line) => !line.trimStart().startsWith('#')).join('\n');
+    expect(code).not.toMatch(/\[\[|function |local /); // no bashisms
     expect(image.dockerfile).toContain('FROM quay.io/nuclio/processor:1.14.9-amd64 AS processor');
     expect(image.dockerfile).toContain('COPY --from=processor /home/nuclio/bin/processor /usr/local/bin/processor');
-    expect(image.dockerfile).toContain('CMD ["processor"]');
+    expect(image.dockerfile).toMatch(/CMD \["processor"\]\n$/);
     expect(image.dockerfile).toMatch(/^HEALTHCHECK /m);
+  });
+
+  test('the nuclio handler keeps every diagnostic out of the answer: stderr goes to the container\'s log first', () => {
+    const image = renderNuclio({ image: { ...renderRuntime({ runtime: python, baseImage: 'b' }), reference: 'r/codering/python:x' } });
+    const lines = String(image.files[0]?.content).split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+    expect(lines.slice(0, 2)).toEqual(['exec 2>/dev/null', 'command exec 2>/proc/1/fd/2']);
+  });
+
+  test('the nuclio target\'s shell-runtime stage is the same Dockerfile and handler, built up to the processor', () => {
+    const runtime = { ...renderRuntime({ runtime: python, baseImage: 'b' }), reference: 'r/codering/python:3.11.2-x' };
+    const full = renderNuclio({ image: runtime });
+    const shell = renderNuclioShell({ image: runtime });
+    expect(shell).toEqual({ ...full, repository: 'codering/python-nuclio-shell', target: 'shell-runtime' });
+    expect(full.target).toBeUndefined();
+    const stages = full.dockerfile.split(/^FROM /m).slice(1);
+    expect(stages[0]).toMatch(/^r\/codering\/python:3\.11\.2-x AS shell-runtime\n/);
+    expect(stages[0]).toContain('COPY handler.sh /opt/nuclio/handler.sh');
+    expect(stages[0]).not.toContain('quay.io');
+    expect(stages[stages.length - 1]).toMatch(/^shell-runtime\n/);
   });
 
   test('the env a Nuclio handler sets is every ENV the image chain declares beyond PATH and LANG', () => {
@@ -134,7 +155,7 @@ describe('what every image is made of', () => {
     const inherited = renderRuntime({ runtime: prewarmed, baseImage: 'b' }).env.map((e) => e.name);
     expect(exercise.env.map((e) => e.name)).toEqual([...inherited, ...declared(finalStage)]);
     const handler = String(renderNuclio({ image: { ...exercise, reference: 'x' } }).files[0]?.content);
-    for (const name of ['CODERING_PREWARM', 'PYTHONPATH']) expect(handler).toContain(`export ${name}`);
+    for (const name of ['CODERING_PREWARM', 'PYTHONPATH']) expect(handler).toMatch(new RegExp(`^ {2}${name}=\\S+ \\\\$`, 'm'));
   });
 
   test('an exercise installs the ecosystem in a builder stage and copies only the result', () => {

@@ -1,11 +1,24 @@
 # Nuclio shell-runtime handler for 127.0.0.1:5000/codering/node-exercise:18.20.4-ba9876543210.
-# Nuclio runs it as `sh /opt/nuclio/handler.sh` (the shebang is ignored: POSIX sh only) with the
-# event body on stdin, and does NOT pass the image's ENV: the environment is set here.
-PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-LANG=C.UTF-8
-export PATH LANG
-CODERING_PREWARM=1
-export CODERING_PREWARM
-NODE_PATH=/opt/codering/lib/node/node_modules
-export NODE_PATH
-exec /opt/codering/bin/codering-proxy --once
+# Nuclio 1.14's shell runtime (pkg/processor/runtime/shell/runtime.go, processEvent) runs it once per
+# event as `sh /opt/nuclio/handler.sh ""` (the shebang is ignored: POSIX sh only), the event body on
+# stdin, with Nuclio's environment (NUCLIO_* and the function's spec.env), not the image's ENV. Its
+# stdout and stderr are one pipe (CombinedOutput) and all of it is the HTTP body: only the proxy's
+# result may be written there.
+#
+# On an event past eventTimeout the processor SIGKILLs this process (the proxy, after the exec below)
+# and nothing else: the program lives on, and its files stay. The proxy's next start ends and empties
+# what it left before it proves the worker fresh (proxy/README.md, `--once`).
+
+# Every diagnostic (the shell's, the proxy's) goes to the container's log, the stderr of PID 1 (what
+# `kubectl logs` shows), or nowhere when that can't be opened: never into the answer.
+exec 2>/dev/null
+command exec 2>/proc/1/fd/2
+
+# The proxy, and so the program, gets the image's environment, as on the local platform: nothing of
+# Nuclio's (the event's id, path, URL…) reaches a student's program.
+exec /usr/bin/env -i \
+  PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+  LANG=C.UTF-8 \
+  CODERING_PREWARM=1 \
+  NODE_PATH=/opt/codering/lib/node/node_modules \
+  /opt/codering/bin/codering-proxy --once

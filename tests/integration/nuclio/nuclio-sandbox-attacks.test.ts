@@ -1,0 +1,43 @@
+/**
+ * The sandbox attacks on the cluster path: support/sandbox-attacks.ts's cases (the local platform's
+ * own), each a real attack in python sent by the API's NuclioPlatform to one replica of the python
+ * function in the shell-runtime harness, so every attack and every check after it land in the same
+ * pod, as the local test's land in the same warm worker. A case that cannot hold on Nuclio says why
+ * in the table and is left to the local platform.
+ */
+import { ATTACK_LIMITS, attacksFor, SANDBOX_ATTACKS, type AttackPlatform } from '../support';
+import { NuclioCluster, type RuntimeFunction } from './runtime-functions';
+
+jest.setTimeout(10 * 60_000);
+
+let cluster: NuclioCluster;
+let python: RuntimeFunction;
+
+beforeAll(async () => {
+  cluster = await NuclioCluster.start();
+  python = await cluster.deploy('python@3.11');
+});
+
+afterAll(async () => {
+  await cluster?.close();
+});
+
+const nuclio: AttackPlatform = {
+  name: 'nuclio',
+  run: (code, overrides = {}, stdin = '') =>
+    cluster.run(python, { files: [{ name: 'main.py', content: code }], main: 'main.py', stdin, limits: { ...ATTACK_LIMITS, ...overrides } }),
+  // the proxy's sandbox user, which a non-root pod runs everything as
+  isSandboxUid: (uid) => uid === 1000,
+};
+
+describe('a Nuclio replica under attack', () => {
+  it.each(attacksFor('nuclio'))('%s', async (_name, attack) => {
+    await attack.act(nuclio);
+  });
+
+  it('leaves out only the cases that say why', () => {
+    const left = SANDBOX_ATTACKS.filter((attack) => attack.only !== undefined && !attack.only.platforms.includes('nuclio'));
+    for (const attack of left) expect(attack.only?.why.length).toBeGreaterThan(40);
+    console.log(`left to the local platform:\n${left.map((attack) => `- ${attack.name}: ${attack.only?.why}`).join('\n')}`);
+  });
+});
