@@ -35,8 +35,11 @@ export const SKIP_BUILD_ANNOTATION = 'skip-build';
 /** The served image's repository's last segment (`python`, `python-exercise`). */
 export const IMAGE_LABEL = 'codering.org/image-name';
 
-/** The user the processor and the program run as: the images' `sandbox` user (uid and gid 1000). */
-export const SANDBOX_USER = 1000;
+/**
+ * The user the pod runs as, the processor and the proxy: the images' `sandbox` user (uid and gid 1000).
+ * Never the program's: the proxy runs it as one of the images' `sandbox0`…`sandbox63` (nuclio-handler.sh).
+ */
+export const FUNCTION_POD_USER = 1000;
 /**
  * Nuclio gives up on a deployment whose replicas are not ready by then, and never retries it: long
  * enough for a node's first pull of a large image (a JDK or a Rust toolchain is over 1 GB).
@@ -178,10 +181,11 @@ export function nuclioFunctionSpec(options: NuclioFunctionOptions): NuclioFuncti
       eventTimeout: msToDuration(eventTimeoutMs(options.limits, options.eventTimeoutMarginMs ?? 5000)),
       readinessTimeoutSeconds: options.readinessTimeoutSeconds ?? DEFAULT_READINESS_TIMEOUT_SECONDS,
       serviceType: 'ClusterIP',
-      // Non-root, no capabilities (processor-container-security.ts): the proxy runs the program as itself.
+      // Non-root (processor-container-security.ts): the processor and the proxy run as uid 1000; the
+      // proxy runs each program as one of the image's sandbox users through its file capabilities.
       securityContext: {
-        runAsUser: SANDBOX_USER,
-        runAsGroup: SANDBOX_USER,
+        runAsUser: FUNCTION_POD_USER,
+        runAsGroup: FUNCTION_POD_USER,
         runAsNonRoot: true,
         seccompProfile: { type: 'RuntimeDefault' },
       },

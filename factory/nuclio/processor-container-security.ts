@@ -8,11 +8,13 @@
  * fields; a Deployment it re-creates from scratch lacks them until the next `pulumi up`, which is why
  * what matters most is also set where Nuclio keeps it: the pod runs non-root (the function's pod
  * security context) under a service account that mounts no token, and the proxy sets
- * no-new-privileges itself.
+ * no-new-privileges on the program itself. Without the patch (a Deployment re-created, a function
+ * the API deploys) the container runtime's default capabilities are the bounding set; they include
+ * SETUID, SETGID and KILL, so the proxy still runs programs under a uid that is not the processor's.
  */
 
 import { NUCLIO_RESOURCE_PREFIX } from './function-name';
-import { SANDBOX_USER } from './nuclio-function-spec';
+import { FUNCTION_POD_USER } from './nuclio-function-spec';
 
 /** Nuclio's name for the function's container (`client.FunctionContainerName`). */
 export const NUCLIO_CONTAINER_NAME = 'nuclio';
@@ -24,25 +26,34 @@ export interface ContainerSecurityContext {
   runAsUser: number;
   runAsGroup: number;
   runAsNonRoot: true;
-  allowPrivilegeEscalation: false;
+  /**
+   * `true`, or the kernel ignores the proxy binary's file capabilities (no_new_privs) and the
+   * program would run as uid 1000, the processor's: it could signal, trace or read the processor that
+   * serves the next tenant. The program itself gets no_new_privs from the proxy before it starts.
+   */
+  allowPrivilegeEscalation: true;
   /**
    * The processor writes no file (its config is a read-only ConfigMap mount, its logs go to stdout) and
    * the proxy writes only under /box and /tmp, which are memory-backed emptyDirs.
    */
   readOnlyRootFilesystem: true;
-  /** None added: the proxy runs the program as its own (non-root) user and needs no privilege. */
-  capabilities: { drop: ['ALL'] };
+  /**
+   * Only what the proxy's file capabilities need to run the program as another user and end its
+   * processes: a capability outside the bounding set is not granted by a file either. Nothing else of
+   * the pod gets them (uid 1000 without file capabilities has none).
+   */
+  capabilities: { drop: ['ALL']; add: ['SETUID', 'SETGID', 'KILL'] };
   seccompProfile: { type: 'RuntimeDefault' };
 }
 
 export function processorContainerSecurityContext(): ContainerSecurityContext {
   return {
-    runAsUser: SANDBOX_USER,
-    runAsGroup: SANDBOX_USER,
+    runAsUser: FUNCTION_POD_USER,
+    runAsGroup: FUNCTION_POD_USER,
     runAsNonRoot: true,
-    allowPrivilegeEscalation: false,
+    allowPrivilegeEscalation: true,
     readOnlyRootFilesystem: true,
-    capabilities: { drop: ['ALL'] },
+    capabilities: { drop: ['ALL'], add: ['SETUID', 'SETGID', 'KILL'] },
     seccompProfile: { type: 'RuntimeDefault' },
   };
 }

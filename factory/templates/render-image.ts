@@ -316,6 +316,8 @@ export function renderNuclio(input: NuclioInput): RenderedImage {
   const dockerfile = renderTemplate('nuclio.Dockerfile', {
     image: image.reference,
     shellStage: NUCLIO_SHELL_STAGE,
+    // setcap, for the proxy's file capabilities
+    capabilityPackages: ['libcap2-bin'],
     processorVersion,
     uhttpcVersion: input.uhttpcVersion ?? NUCLIO_UHTTPC_VERSION,
     entrypoint: ENTRYPOINT.slice(0, 3),

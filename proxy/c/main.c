@@ -54,9 +54,15 @@ int main(int argc, char **argv) {
     own_uid = 1;
   }
   we_are_root = geteuid() == 0;
+  may_switch_uid = we_are_root || has_uid_capabilities();
   const char *prewarm = getenv("CODERING_PREWARM");
   prewarm_enabled = serve_mode && !once && prewarm && strcmp(prewarm, "1") == 0;
-  if (!we_are_root) log_err("not running as root: the program runs with our own uid");
+  if (!may_switch_uid) log_err("neither root nor SETUID/SETGID/KILL capable: the program runs with our own uid");
+  else if (sandbox_uid == geteuid()) {
+    log_err("the sandbox uid %d is ours: refusing to run programs as the platform", (int)sandbox_uid);
+    emit_simple("internal_error", "the sandbox uid is the platform's own (set CODERING_SANDBOX_UID)");
+    return 0;
+  }
 
   const char *budget = getenv("CODERING_CLEAN_BUDGET_MS");
   if (budget && *budget && atol(budget) > 0) clean_budget_ms = atol(budget);

@@ -32,16 +32,26 @@ int64_t process_cpu_ms(pid_t pid) {
   return ticks > 0 ? (int64_t)((utime + stime) * 1000 / (unsigned long long)ticks) : 0;
 }
 
+static int kill_every_sandbox_process(void *unused) {
+  (void)unused;
+  kill(-1, SIGKILL);
+  return 0;
+}
+
 /*
  * As uid 0 with CAP_KILL in our own container, kill(-1) reaches all of them at once and, since
- * fork takes the task list lock that kill(-1) holds, a fork bomb cannot outrun it. Unprivileged
- * (--once under a platform that shares the container with us), we sweep our own descendants
- * instead: we are their subreaper, so orphans come back to us as children.
+ * fork takes the task list lock that kill(-1) holds, a fork bomb cannot outrun it. In a container
+ * shared with the platform (--once under Nuclio), a child of ours that became the sandbox user does
+ * the same to that uid's processes alone (never the platform's: another uid), and we sweep our own
+ * descendants too: we are their subreaper, so orphans come back to us as children.
  */
 void signal_everything(pid_t main_pid) {
   if (we_are_root && serve_mode) {
     kill(-1, SIGKILL);
-  } else if (main_pid > 0) {
+    return;
+  }
+  if (may_switch_uid && own_uid) as_sandbox(kill_every_sandbox_process, NULL, REAP_TIMEOUT_MS);
+  if (main_pid > 0) {
     kill(-main_pid, SIGKILL);
     kill(main_pid, SIGKILL);
   }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,13 +27,37 @@ uid_t sandbox_uid = 1000;
 int own_uid;
 gid_t sandbox_gid = 1000;
 
+static int capabilities(struct __user_cap_data_struct data[2], int set) {
+  struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+  return (int)syscall(set ? SYS_capset : SYS_capget, &header, data);
+}
+
+int has_uid_capabilities(void) {
+  struct __user_cap_data_struct data[2];
+  memset(data, 0, sizeof data);
+  if (capabilities(data, 0) != 0) return 0;
+  const int needed[] = {CAP_SETUID, CAP_SETGID, CAP_KILL};
+  for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++) {
+    if (!(data[needed[i] / 32].effective & (1u << (needed[i] % 32)))) return 0;
+  }
+  return 1;
+}
+
 void drop_to_sandbox(void) {
   /* no setuid binary, no file capability can give back what we take away here, on any platform
      (Nuclio's function spec can't set no-new-privileges on the container: we set it ourselves) */
   prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-  if (!we_are_root) return; /* e.g. a platform that runs us unprivileged: the program runs as us */
+  if (!may_switch_uid) return; /* a platform that gives us no way to another uid: the program runs as us */
   if (setgroups(0, NULL) != 0 || setgid(sandbox_gid) != 0 || setuid(sandbox_uid) != 0) {
     log_err("cannot drop to the sandbox user: %s", strerror(errno));
+    _exit(126);
+  }
+  /* from uid 0 the kernel clears them with the uid; from another uid (file capabilities) it keeps
+     them, so the program would hold SETUID: we clear every set ourselves, and fail closed */
+  struct __user_cap_data_struct none[2];
+  memset(none, 0, sizeof none);
+  if (capabilities(none, 1) != 0) {
+    log_err("cannot drop the capabilities: %s", strerror(errno));
     _exit(126);
   }
 }
@@ -126,7 +152,7 @@ void exec_program(char **argv, char **env, int in_fd, int out_fd, int err_fd, in
   set_limit(RLIMIT_CORE, 0, 0);
   if (file_bytes > 0) set_limit(RLIMIT_FSIZE, (rlim_t)file_bytes, (rlim_t)file_bytes);
   /* threads count too; the uid is this worker's own (see the base image), so the count is ours */
-  if (processes > 0 && we_are_root && own_uid) set_limit(RLIMIT_NPROC, (rlim_t)processes, (rlim_t)processes);
+  if (processes > 0 && may_switch_uid && own_uid) set_limit(RLIMIT_NPROC, (rlim_t)processes, (rlim_t)processes);
   drop_to_sandbox();
   if (chdir(BOX_DIR) != 0) _exit(126);
   /* fail closed: a program never runs without the filter */

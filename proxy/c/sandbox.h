@@ -19,7 +19,9 @@ extern uid_t sandbox_uid;
 extern int own_uid;
 extern gid_t sandbox_gid;
 
-/* In a child: becomes the sandbox user for good (or exits 126). */
+/* CAP_SETUID, CAP_SETGID and CAP_KILL are ours (root's, or the binary's file capabilities). */
+int has_uid_capabilities(void);
+/* In a child: becomes the sandbox user for good, with no capability left (or exits 126). */
 void drop_to_sandbox(void);
 /* Runs fn in a child with the sandbox identity; past budget_ms it is killed. Returns its status. */
 int as_sandbox(int (*fn)(void *), void *arg, long budget_ms);

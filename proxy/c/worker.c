@@ -10,6 +10,7 @@
 
 int serve_mode;
 int we_are_root;
+int may_switch_uid;
 
 void *xmalloc(size_t n) {
   void *p = malloc(n ? n : 1);

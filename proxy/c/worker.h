@@ -15,6 +15,13 @@
 extern int serve_mode;
 /* we can switch uid and own the container: kill(-1) is ours to use */
 extern int we_are_root;
+/*
+ * we can run the program under a uid other than ours: as root, or as an unprivileged platform's
+ * process (Nuclio's processor in a non-root pod) through the file capabilities SETUID, SETGID and
+ * KILL of the proxy's binary in the Nuclio image. Without it the program would share our uid, and
+ * so the platform's: it could signal, trace or read the processor that serves the next tenant.
+ */
+extern int may_switch_uid;
 
 /* Monotonic milliseconds: every duration the proxy measures or enforces. */
 int64_t now_ms(void);

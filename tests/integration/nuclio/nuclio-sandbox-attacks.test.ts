@@ -26,8 +26,8 @@ const nuclio: AttackPlatform = {
   name: 'nuclio',
   run: (code, overrides = {}, stdin = '') =>
     cluster.run(python, { files: [{ name: 'main.py', content: code }], main: 'main.py', stdin, limits: { ...ATTACK_LIMITS, ...overrides } }),
-  // the proxy's sandbox user, which a non-root pod runs everything as
-  isSandboxUid: (uid) => uid === 1000,
+  // the one the handler derives from the pod's name: never the processor's 1000
+  isSandboxUid: (uid) => uid !== 1000 && python.deployed.replicas.some((replica) => replica.sandboxUid === uid),
 };
 
 describe('a Nuclio replica under attack', () => {

@@ -48,7 +48,7 @@
  * values of the event variables (their names are Nuclio's).
  */
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -59,6 +59,7 @@ import {
   type NuclioFunctionResource,
 } from '../../../factory/nuclio';
 import { processAlive } from '../../../registry-api/host';
+import { FIRST_SANDBOX_UID, SANDBOX_UID_COUNT, workerNameFor } from '../../../registry-api/platform/local';
 
 /** `ResponseErrorFormat` of pkg/processor/runtime/shell/types.go. */
 export const RESPONSE_ERROR_FORMAT = (error: string, output: string): string =>
@@ -177,8 +178,29 @@ function goExitError(code: number): string {
   return signal === undefined ? `exit status ${code}` : `signal: ${signal}`;
 }
 
+/**
+ * The program's uid the function's handler derives from the pod's name (nuclio-handler.sh.hbs: one of
+ * the images' 60000–60063 by the POSIX `cksum` of /proc/sys/kernel/hostname, newline included).
+ */
+export function handlerSandboxUid(hostname: string): number {
+  const sum = spawnSync('cksum', { input: `${hostname}\n` }).stdout.toString().split(' ')[0];
+  return FIRST_SANDBOX_UID + (Number(sum) % SANDBOX_UID_COUNT);
+}
+
+/**
+ * A pod name whose handler uid is `uid`. On a node, pods rarely share one (and never with a
+ * per-pod user namespace); here the harness makes sure of it, since this host also runs local
+ * workers, which take those uids one per live container (RLIMIT_NPROC counts a uid host-wide).
+ */
+function hostnameFor(uid: number, prefix: string): string {
+  for (let n = 0; ; n += 1) {
+    const hostname = `${prefix}-${n}`;
+    if (handlerSandboxUid(hostname) === uid) return hostname;
+  }
+}
+
 /** The `docker run` arguments of one replica: the pod's settings, from the function and the patch. */
-export function replicaRunArguments(deploy: DeployOptions, name: string, pidsLimit: number): string[] {
+export function replicaRunArguments(deploy: DeployOptions, name: string, pidsLimit: number, hostname = name): string[] {
   const { spec, metadata } = deploy.function;
   const security: ContainerHardening = deploy.containerSecurity ?? processorContainerSecurityContext();
   // the container's securityContext wins over the pod's, as in Kubernetes
@@ -186,7 +208,7 @@ export function replicaRunArguments(deploy: DeployOptions, name: string, pidsLim
   const group = security.runAsGroup ?? spec.securityContext.runAsGroup;
   const memory = quantityToBytes(spec.resources.limits.memory);
   const args = [
-    'run', '--detach', '--name', name,
+    'run', '--detach', '--name', name, '--hostname', hostname,
     '--label', `${LABELS.managed}=true`, '--label', `${KIND_LABEL}=${HARNESS_KIND}`,
     '--label', `${OWNER_PID_LABEL}=${process.pid}`, '--label', `${FUNCTION_LABEL}=${metadata.name}`,
     '--user', `${user}:${group}`,
@@ -257,6 +279,8 @@ export class Replica {
   constructor(
     readonly name: string,
     private readonly fn: DeployedFunction,
+    /** The uid its handler runs programs as (handlerSandboxUid of its pod name). */
+    readonly sandboxUid: number,
   ) {
     this.workers = Array.from({ length: fn.spec.spec.triggers.http.numWorkers }, () => null);
   }
@@ -424,9 +448,9 @@ export class NuclioShellHarness {
     this.functions.set(key, fn);
     const count = options.replicas ?? spec.minReplicas;
     for (let i = 0; i < count; i += 1) {
-      const name = `codering-nuclio-${metadata.name}-${i}-${randomUUID().slice(0, 8)}`;
-      fn.replicas.push(new Replica(name, fn));
-      await dockerOk(replicaRunArguments(options, name, this.options.pidsLimit), `replica ${name}`);
+      const replica = await this.startReplica(options, fn, `codering-nuclio-${metadata.name}-${i}-${randomUUID().slice(0, 8)}`);
+      const { name } = replica;
+      fn.replicas.push(replica);
       // the kubelet makes every emptyDir world-writable (emptyDir's setupDir: chmod 0777)
       const mounts = spec.volumes.map((v) => v.volumeMount.mountPath);
       if (mounts.length > 0) await dockerOk(['exec', '--user', '0', name, 'chmod', '0777', ...mounts], `emptyDirs of ${name}`);
@@ -447,6 +471,21 @@ export class NuclioShellHarness {
       for (const replica of fn.replicas) this.startWatcher(replica, timeoutMs);
     }
     return fn;
+  }
+
+  /**
+   * Starts a pod whose programs' uid no live worker on this host has: its container's name claims
+   * the uid as a local worker's does (workerNameFor; a name taken answers a conflict), and its
+   * hostname is chosen so that the handler derives that uid.
+   */
+  private async startReplica(options: DeployOptions, fn: DeployedFunction, podName: string): Promise<Replica> {
+    for (let uid = FIRST_SANDBOX_UID; uid < FIRST_SANDBOX_UID + SANDBOX_UID_COUNT; uid += 1) {
+      const name = workerNameFor(uid);
+      const started = await docker(replicaRunArguments(options, name, this.options.pidsLimit, hostnameFor(uid, podName)));
+      if (started.code === 0) return new Replica(name, fn, uid);
+      if (!/already in use|Conflict/i.test(started.stderr)) throw new Error(`replica ${podName}: docker run exited ${started.code}: ${started.stderr.trim()}`);
+    }
+    throw new Error(`replica ${podName}: every sandbox uid is held by a live container on this host`);
   }
 
   /** Deletes a function: its replicas go, and their processors' watchers stop. */

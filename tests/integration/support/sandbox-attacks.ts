@@ -25,7 +25,7 @@ export interface AttackPlatform {
   name: AttackPlatformName;
   /** Runs `main.py` with ATTACK_LIMITS and `overrides`, on the one worker the platform has. */
   run(code: string, overrides?: Partial<RunLimits>, stdin?: string): Promise<ProxyResult & { workerId: string }>;
-  /** A uid programs may run as there (a worker's own from 60000–60063 locally, 1000 on Nuclio). */
+  /** A uid programs may run as there (a worker's own from 60000–60063; on Nuclio, its pod's). */
   isSandboxUid(uid: number): boolean;
 }
 
@@ -79,13 +79,6 @@ while True:
   },
   {
     name: "holds a program to its request's process limit, threads included",
-    only: {
-      platforms: ['local'],
-      why:
-        'on Nuclio the proxy sets no RLIMIT_NPROC: it has no uid of its own (the kernel would count every ' +
-        'pod’s uid 1000 on the node, and in a non-root pod the processor’s threads too), so the pod’s pids ' +
-        'limit bounds a program instead of its request',
-    },
     async act({ run }) {
       const counted = await run(
         `
@@ -235,23 +228,71 @@ print('CODERING_TEST_HOST_SECRET' in os.environ, sorted(name for name in os.envi
     },
   },
   {
-    name: 'cannot signal init',
-    only: {
-      platforms: ['local'],
-      why:
-        'a non-root Nuclio pod runs init, the processor and the program as one uid: the program may signal ' +
-        'them (init ignores it; the processor does not)',
-    },
+    name: "cannot signal, trace or read the platform's processes, and they outlive its kill(-1)",
     async act({ run }) {
-      const probe = await run(`
-import os
-try:
-    os.kill(1, 9)
-    print('init killed')
-except PermissionError:
-    print('init refused')
-`);
-      expect(probe.stdout).toBe('init refused\n');
+      // every process of another uid: init, and the proxy (locally) or Nuclio's processor and the
+      // handler that became the proxy, all uid 1000 in a non-root pod but never the program's uid
+      const attack = `
+import ctypes, json, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+PTRACE_ATTACH = 16
+me = os.getuid()
+seen = []
+for pid in sorted(int(p) for p in os.listdir('/proc') if p.isdigit()):
+    try:
+        uid = int(next(l for l in open(f'/proc/{pid}/status') if l.startswith('Uid:')).split()[1])
+        comm = open(f'/proc/{pid}/comm').read().strip()
+    except (OSError, StopIteration):
+        continue
+    if uid == me:
+        continue
+    outcome = []
+    try:
+        open(f'/proc/{pid}/environ', 'rb').read()
+        outcome.append('environ read')
+    except OSError:
+        outcome.append('environ refused')
+    outcome.append('trace refused' if libc.ptrace(PTRACE_ATTACH, pid, None, None) == -1 else 'traced')
+    for signal in (19, 9):
+        try:
+            os.kill(pid, signal)
+            outcome.append(f'signal {signal} sent')
+        except PermissionError:
+            outcome.append(f'signal {signal} refused')
+    seen.append([pid, comm, ' '.join(outcome)])
+print(json.dumps(seen), flush=True)
+os.kill(-1, 9)
+`;
+      const attacked = await run(attack);
+      const seen = JSON.parse(attacked.stdout) as [number, string, string][];
+      expect(seen.length).toBeGreaterThan(0);
+      for (const [, , outcome] of seen) expect(outcome).toBe('environ refused trace refused signal 19 refused signal 9 refused');
+      // the kill(-1) took the program itself (and all of its uid) and nothing else
+      expect(attacked.signal).toBe('SIGKILL');
+      const listing = `
+import json, os
+me = os.getuid()
+seen = []
+for pid in sorted(int(p) for p in os.listdir('/proc') if p.isdigit()):
+    try:
+        uid = int(next(l for l in open(f'/proc/{pid}/status') if l.startswith('Uid:')).split()[1])
+        comm = open(f'/proc/{pid}/comm').read().strip()
+        state = next(l for l in open(f'/proc/{pid}/status') if l.startswith('State:')).split()[1]
+    except (OSError, StopIteration):
+        continue
+    if uid != me:
+        seen.append([pid, comm, state])
+print(json.dumps(seen))
+`;
+      const after = await run(listing);
+      expect(after.status).toBe('ok');
+      const alive = JSON.parse(after.stdout) as [number, string, string][];
+      // the platform's long-lived processes are all there, none stopped; an event's proxy is new each time on Nuclio
+      const lasting = (processes: [number, string, ...unknown[]][]) =>
+        processes.filter(([, comm]) => comm !== 'codering-proxy').map(([pid, comm]) => `${pid} ${comm}`);
+      expect(lasting(alive)).toEqual(lasting(seen));
+      for (const [, , state] of alive) expect(state).not.toBe('T');
+      expect(after.workerId).toBe(attacked.workerId);
     },
   },
   {
