@@ -57,6 +57,13 @@ int main(int argc, char **argv) {
   may_switch_uid = we_are_root || has_uid_capabilities();
   const char *prewarm = getenv("CODERING_PREWARM");
   prewarm_enabled = serve_mode && !once && prewarm && strcmp(prewarm, "1") == 0;
+  if (!may_switch_uid && own_uid) {
+    /* a uid was asked for and we can't give it (a pod without the capabilities, or that forbids
+       privilege escalation): refuse, rather than run the program as the platform */
+    log_err("cannot run programs as uid %d: neither root nor SETUID/SETGID/KILL capable", (int)sandbox_uid);
+    emit_simple("internal_error", "the proxy cannot switch to the sandbox uid (it needs root or SETUID, SETGID and KILL)");
+    return 0;
+  }
   if (!may_switch_uid) log_err("neither root nor SETUID/SETGID/KILL capable: the program runs with our own uid");
   else if (sandbox_uid == geteuid()) {
     log_err("the sandbox uid %d is ours: refusing to run programs as the platform", (int)sandbox_uid);

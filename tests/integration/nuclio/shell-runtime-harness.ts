@@ -192,7 +192,9 @@ export function handlerSandboxUid(hostname: string): number {
  * per-pod user namespace); here the harness makes sure of it, since this host also runs local
  * workers, which take those uids one per live container (RLIMIT_NPROC counts a uid host-wide).
  */
-function hostnameFor(uid: number, prefix: string): string {
+function hostnameFor(uid: number, podName: string): string {
+  // a pod's hostname is its name cut to 63 characters (a host name's limit)
+  const prefix = podName.slice(0, 56);
   for (let n = 0; ; n += 1) {
     const hostname = `${prefix}-${n}`;
     if (handlerSandboxUid(hostname) === uid) return hostname;
@@ -483,7 +485,9 @@ export class NuclioShellHarness {
       const name = workerNameFor(uid);
       const started = await docker(replicaRunArguments(options, name, this.options.pidsLimit, hostnameFor(uid, podName)));
       if (started.code === 0) return new Replica(name, fn, uid);
-      if (!/already in use|Conflict/i.test(started.stderr)) throw new Error(`replica ${podName}: docker run exited ${started.code}: ${started.stderr.trim()}`);
+      if (/already in use|Conflict/i.test(started.stderr)) continue;
+      await docker(['rm', '--force', name]);
+      throw new Error(`replica ${podName}: docker run exited ${started.code}: ${started.stderr.trim()}`);
     }
     throw new Error(`replica ${podName}: every sandbox uid is held by a live container on this host`);
   }

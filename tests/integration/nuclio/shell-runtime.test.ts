@@ -7,7 +7,9 @@
  */
 import { HONEST, INSPECT } from '../support';
 import { WorkerFailure } from '../../../registry-api/platform';
-import { NAMESPACE, NuclioCluster, type RuntimeFunction } from './runtime-functions';
+import { decodeProxyResult, encodeProxyRequest } from '../../../proxy';
+import { processorContainerSecurityContext } from '../../../factory/nuclio';
+import { DEFAULT_LIMITS, NAMESPACE, NuclioCluster, type RuntimeFunction } from './runtime-functions';
 import { RESPONSE_ERROR_FORMAT, TIMEOUT_RESPONSE, type Replica } from './shell-runtime-harness';
 
 jest.setTimeout(10 * 60_000);
@@ -78,9 +80,9 @@ describe('what Nuclio gives a handler (a function whose handler is `sh`, its arg
     expect(answer.headers.get('content-type')).toBe('application/json');
   });
 
-  it('runs as the function and its hardening say: their user, no capability, a read-only root, no network', async () => {
+  it('runs as the function and its hardening say: their user, no capability but the proxy file’s, a read-only root, no network', async () => {
     const answer = await post(raw, '', {
-      'x-nuclio-arguments': "-c 'id -u; id -g; grep -E \"^(CapEff|NoNewPrivs):\" /proc/self/status; touch /opt/x || echo read-only; cat /proc/net/dev | tail -n +3 | cut -d: -f1'",
+      'x-nuclio-arguments': "-c 'id -u; id -g; grep -E \"^(CapEff|CapBnd|NoNewPrivs):\" /proc/self/status; touch /opt/x || echo read-only; cat /proc/net/dev | tail -n +3 | cut -d: -f1'",
     });
     const security = python.function.spec.securityContext;
     expect(answer.status).toBe(200);
@@ -88,7 +90,10 @@ describe('what Nuclio gives a handler (a function whose handler is `sh`, its arg
       String(security.runAsUser),
       String(security.runAsGroup),
       'CapEff: 0000000000000000',
-      'NoNewPrivs: 1',
+      // KILL (5), SETGID (6), SETUID (7): only the proxy's file capabilities can make use of them, which
+      // needs privilege escalation allowed; the proxy sets no_new_privs on the program itself
+      'CapBnd: 00000000000000e0',
+      'NoNewPrivs: 0',
       expect.stringContaining('Read-only file system'),
       'read-only',
       'lo',
@@ -120,6 +125,21 @@ describe('our handler', () => {
     expect(refused).toMatchObject({ status: 503, body: '' });
     expect(Date.now() - started).toBeLessThan(1000);
     expect((await running).stdout).toBe('done\n');
+  });
+
+  it('runs a program under a uid that is not the processor’s: a pod that denies the proxy its capabilities gets a refusal', async () => {
+    const ran = await cluster.run(python, { files: [{ name: 'main.py', content: 'import os\nprint(os.getuid(), os.getgid())' }], main: 'main.py' });
+    expect(ran.stdout).toBe(`${replica.sandboxUid} 1000\n`);
+    expect(replica.sandboxUid).not.toBe(python.function.spec.securityContext.runAsUser);
+    // the Pulumi program's patch with privilege escalation forbidden: file capabilities don't apply
+    const fn = structuredClone(python.function);
+    fn.metadata.name = 'no-escalation';
+    await cluster.harness.deploy({ function: fn, image: python.shell, containerSecurity: { ...processorContainerSecurityContext(), allowPrivilegeEscalation: false } });
+    const request = encodeProxyRequest({ requestId: 'no-escalation', files: [{ name: 'main.py', content: 'print(1)' }], main: 'main.py', stdin: '', args: [], limits: DEFAULT_LIMITS });
+    const refused = await post({ function: fn }, request);
+    expect(refused.status).toBe(200);
+    expect(decodeProxyResult(refused.body)).toMatchObject({ status: 'internal_error', message: expect.stringContaining('cannot switch to the sandbox uid') });
+    await cluster.harness.remove(fn.metadata.name, NAMESPACE);
   });
 
   it('keeps the proxy\'s diagnostics out of the answer: they go to the container\'s log', async () => {

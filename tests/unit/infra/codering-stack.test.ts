@@ -106,7 +106,7 @@ describe('NuclioFunctions', () => {
     }
   });
 
-  it('run non-root with no capability, no escalation, a read-only root and no API token', () => {
+  it('run non-root with only the proxy file’s capabilities in the bounding set, a read-only root and no API token', () => {
     for (const f of functions()) {
       expect(f.inputs.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
       expect(f.inputs.spec.serviceAccount).toBe('codering-function');
@@ -118,9 +118,10 @@ describe('NuclioFunctions', () => {
         runAsUser: 1000,
         runAsGroup: 1000,
         runAsNonRoot: true,
-        allowPrivilegeEscalation: false,
+        // the proxy's file capabilities run each program under a uid that is not the processor's
+        allowPrivilegeEscalation: true,
         readOnlyRootFilesystem: true,
-        capabilities: { drop: ['ALL'] },
+        capabilities: { drop: ['ALL'], add: ['SETUID', 'SETGID', 'KILL'] },
         seccompProfile: { type: 'RuntimeDefault' },
       });
     }
@@ -313,7 +314,7 @@ describe('every Kubernetes object', () => {
     }
   });
 
-  it('has, in every pod of ours, non-root containers with limits that cannot escalate, write their root or use a token', () => {
+  it('has, in every pod of ours, non-root containers with limits that cannot write their root or use a token, and escalate only in functions', () => {
     const pods = ofType('kubernetes:apps/v1:Deployment').map((d) => [d.name, d.inputs.spec.template.spec] as const);
     pods.push(...functions().map((f) => [f.name, deploymentOf(f).spec.template.spec] as const));
     // registry, dashboard verifier, API; and the two functions
@@ -322,8 +323,14 @@ describe('every Kubernetes object', () => {
       expect([name, pod.automountServiceAccountToken]).toEqual([name, false]);
       for (const container of pod.containers) {
         const security = { ...pod.securityContext, ...container.securityContext };
-        expect([name, security.runAsNonRoot, security.allowPrivilegeEscalation, security.readOnlyRootFilesystem]).toEqual([name, true, false, true]);
-        expect([name, container.securityContext.capabilities]).toEqual([name, { drop: ['ALL'] }]);
+        // a function's proxy needs its file capabilities (SETUID, SETGID, KILL) to run programs under a
+        // uid of their own; nothing else of ours may escalate or keep a capability
+        const isFunction = functions().some((f) => f.name === name);
+        expect([name, security.runAsNonRoot, security.allowPrivilegeEscalation, security.readOnlyRootFilesystem]).toEqual([name, true, isFunction, true]);
+        expect([name, container.securityContext.capabilities]).toEqual([
+          name,
+          isFunction ? { drop: ['ALL'], add: ['SETUID', 'SETGID', 'KILL'] } : { drop: ['ALL'] },
+        ]);
         expect([name, container.resources.limits.memory]).toEqual([name, expect.any(String)]);
       }
     }

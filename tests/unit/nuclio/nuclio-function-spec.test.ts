@@ -149,7 +149,7 @@ describe('the closed schema', () => {
 });
 
 describe('processorDeploymentPatch', () => {
-  it('drops every capability, runs non-root and read-only, mounts no token, on the Deployment Nuclio creates', () => {
+  it('keeps only the proxy file’s capabilities, runs non-root and read-only, mounts no token, on the Deployment Nuclio creates', () => {
     const patch = processorDeploymentPatch('codering-python-3-11-2', 'codering');
     expect(patch.metadata.name).toBe('nuclio-codering-python-3-11-2');
     expect(patch.spec.template.spec.automountServiceAccountToken).toBe(false);
@@ -160,9 +160,9 @@ describe('processorDeploymentPatch', () => {
       runAsUser: 1000,
       runAsGroup: 1000,
       runAsNonRoot: true,
-      allowPrivilegeEscalation: false,
+      allowPrivilegeEscalation: true,
       readOnlyRootFilesystem: true,
-      capabilities: { drop: ['ALL'] },
+      capabilities: { drop: ['ALL'], add: ['SETUID', 'SETGID', 'KILL'] },
       seccompProfile: { type: 'RuntimeDefault' },
     });
   });

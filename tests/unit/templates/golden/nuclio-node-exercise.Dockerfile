@@ -5,6 +5,17 @@
 # quay.io. The processor version must equal the Nuclio platform's (1.14.1).
 FROM 127.0.0.1:5000/codering/node-exercise:18.20.4-ba9876543210 AS shell-runtime
 COPY handler.sh /opt/nuclio/handler.sh
+# The pod runs as uid 1000 (the processor); the proxy runs each program as another user. So its
+# binary gets the file capabilities SETUID, SETGID and KILL (it drops them all in the program), and
+# only uid 1000 may run it (chown clears capabilities: it comes first). No setuid or setgid binary is
+# left in the image: the pod must allow privilege escalation for file capabilities to apply.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libcap2-bin \
+ && rm -rf /var/lib/apt/lists/* \
+ && chown 1000:1000 /opt/codering/bin/codering-proxy \
+ && chmod 0500 /opt/codering/bin/codering-proxy \
+ && setcap cap_setuid,cap_setgid,cap_kill+ep /opt/codering/bin/codering-proxy \
+ && find / -xdev -type f -perm /6000 -exec chmod ug-s {} +
 LABEL org.codering.target="nuclio-shell"
 # tini stays PID 1: it reaps what a timed-out program leaves (the processor kills the handler only).
 ENTRYPOINT ["/usr/bin/tini","-s","--"]

@@ -14,11 +14,19 @@
 exec 2>/dev/null
 command exec 2>/proc/1/fd/2
 
+# The program's uid: never the processor's (1000), or it could signal, trace or read the processor
+# that serves the next tenant. One of the image's sandbox0…sandbox63 (60000–60063), chosen by the
+# pod's name, so that pods on one node rarely share one: RLIMIT_NPROC counts a uid's processes
+# node-wide unless each pod has a user namespace of its own (infra: userNamespaces). The proxy
+# switches to it through its file capabilities (SETUID, SETGID, KILL: see the Dockerfile).
+sandbox_uid=$(( 60000 + $(cksum < /proc/sys/kernel/hostname | cut -d' ' -f1) % 64 ))
+
 # The proxy, and so the program, gets the image's environment, as on the local platform: nothing of
 # Nuclio's (the event's id, path, URL…) reaches a student's program.
 exec /usr/bin/env -i \
   PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   LANG=C.UTF-8 \
+  CODERING_SANDBOX_UID="$sandbox_uid" \
   CODERING_PREWARM=1 \
   NODE_PATH=/opt/codering/lib/node/node_modules \
   /opt/codering/bin/codering-proxy --once
