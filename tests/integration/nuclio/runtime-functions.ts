@@ -10,13 +10,15 @@ import {
   eventTimeoutMs,
   FUNCTION_SERVICE_ACCOUNT,
   nuclioFunctionSpec,
+  RUNTIME_ID_ANNOTATION,
+  SERVED_IMAGE_ANNOTATION,
   type NuclioFunctionOptions,
   type NuclioFunctionResource,
 } from '../../../factory/nuclio';
-import { NuclioPlatform } from '../../../registry-api/platform/nuclio';
+import { NuclioDashboard, NuclioFunctions, NuclioPlatform } from '../../../registry-api/platform/nuclio';
 import type { ProxyResult, RunLimits, SourceFile } from '../../../registry-api/platform';
 import { nuclioShellImage, runLeased, type NuclioShellImage } from '../support';
-import { NuclioShellHarness, type DeployedFunction } from './shell-runtime-harness';
+import { NuclioShellHarness, type ContainerHardening, type DeployedFunction } from './shell-runtime-harness';
 
 export const NAMESPACE = 'codering';
 const PROJECT = 'codering';
@@ -32,6 +34,18 @@ export interface RuntimeFunction extends NuclioShellImage {
   deployed: DeployedFunction;
 }
 
+/**
+ * Another function on a runtime function's image that serves no runtime for the API (no runtime-id or
+ * served-image annotation): the dashboard lists it, and the platform never routes a run to it.
+ */
+export function unservedCopy(fn: NuclioFunctionResource, name: string): NuclioFunctionResource {
+  const copy = structuredClone(fn);
+  copy.metadata.name = name;
+  delete copy.metadata.annotations[RUNTIME_ID_ANNOTATION];
+  delete copy.metadata.annotations[SERVED_IMAGE_ANNOTATION];
+  return copy;
+}
+
 /** A harness and the platform the API would use in the cluster, pointed at it. */
 export class NuclioCluster {
   private constructor(
@@ -41,11 +55,15 @@ export class NuclioCluster {
 
   static async start(): Promise<NuclioCluster> {
     const harness = await NuclioShellHarness.start();
+    // as the API on the cluster has it (registry-api/runtime-services.ts): which function serves an
+    // image, and how many events it takes at once (its pods × workers), come from the dashboard
+    const dashboard = new NuclioDashboard({ url: harness.dashboardUrl, namespace: NAMESPACE, project: PROJECT, timeoutMs: 5000 });
+    const functions = new NuclioFunctions({ dashboard, refreshMs: 1000 });
     const platform = new NuclioPlatform({
       namespace: NAMESPACE,
       invokeVia: 'service',
       functionUrlTemplate: harness.urlTemplate,
-      // one replica with one worker per function: one run at a time, as Nuclio serves it
+      functions,
       defaultSlots: 1,
       queueMax: 16,
       acquireTimeoutMs: 10 * 60_000,
@@ -59,7 +77,11 @@ export class NuclioCluster {
    * Builds (or finds) the runtime's image and its shell-runtime stage, and deploys its function with
    * one replica; `options` change the function as an operator could (its limits, its event timeout).
    */
-  async deploy(spec: string, options: Partial<Omit<NuclioFunctionOptions, 'servedImage' | 'image'>> = {}): Promise<RuntimeFunction> {
+  async deploy(
+    spec: string,
+    options: Partial<Omit<NuclioFunctionOptions, 'servedImage' | 'image'>> = {},
+    containerSecurity?: ContainerHardening,
+  ): Promise<RuntimeFunction> {
     const images = await nuclioShellImage(spec);
     const runtimeId = resolveRuntime(catalogue, spec).id;
     const fn = nuclioFunctionSpec({
@@ -75,7 +97,7 @@ export class NuclioCluster {
     });
     // the name both sides derive from the served image (factory/nuclio's functionNameForImage)
     expect(fn.metadata.name).toBe(this.platform.functionFor(images.image).name);
-    const deployed = await this.harness.deploy({ function: fn, image: images.shell });
+    const deployed = await this.harness.deploy({ function: fn, image: images.shell, containerSecurity });
     await this.platform.warm(images.image, 1);
     return { ...images, runtimeId, function: fn, deployed };
   }

@@ -74,6 +74,8 @@ const SHELL_HANDLER_DIR = '/opt/nuclio/';
 const CLOCK_RESOLUTION_MS = 1000;
 
 export const HARNESS_KIND = 'nuclio-harness';
+/** Where the harness answers as the dashboard would (no namespace has this name). */
+const DASHBOARD_PREFIX = 'dashboard';
 const KIND_LABEL = 'org.codering.kind';
 const OWNER_PID_LABEL = 'org.codering.owner-pid';
 const FUNCTION_LABEL = 'org.codering.function';
@@ -520,9 +522,38 @@ export class NuclioShellHarness {
     round();
   }
 
+  /** The dashboard's URL (NuclioDashboard's `url`): the functions deployed here, as Nuclio lists them. */
+  get dashboardUrl(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}/${DASHBOARD_PREFIX}/`;
+  }
+
+  /**
+   * The part of the dashboard's API the API reads (pkg/dashboard/resource/function.go, 1.14): the
+   * functions of the namespace and project the headers name, keyed by name, each in state `ready`
+   * once its replicas run (they do once `deploy` returns), and the names of a function's pods.
+   */
+  private dashboard(request: IncomingMessage, response: ServerResponse, segments: string[]): void {
+    const namespace = String(request.headers['x-nuclio-function-namespace'] ?? 'default');
+    const project = request.headers['x-nuclio-project-name'];
+    const listed = [...this.functions.values()].filter(
+      (fn) => fn.spec.metadata.namespace === namespace && (project === undefined || fn.spec.metadata.labels['nuclio.io/project-name'] === project),
+    );
+    const asNuclio = (fn: DeployedFunction) => ({ metadata: fn.spec.metadata, spec: fn.spec.spec, status: { state: 'ready' } });
+    const json = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (request.method !== 'GET' || segments[0] !== 'functions') return void json(405, { error: 'the harness plays only the reads' });
+    if (segments.length === 1) return void json(200, Object.fromEntries(listed.map((fn) => [fn.spec.metadata.name, asNuclio(fn)])));
+    const fn = listed.find((one) => one.spec.metadata.name === segments[1]);
+    if (fn === undefined) return void json(404, { error: `function ${segments[1]} not found` });
+    if (segments[2] === 'replicas') return void json(200, { names: fn.replicas.map((replica) => replica.name) });
+    json(200, asNuclio(fn));
+  }
+
   private async route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = Date.now();
     const url = new URL(request.url ?? '/', 'http://harness');
+    const segments = url.pathname.split('/').filter((segment) => segment !== '');
+    if (segments[0] === DASHBOARD_PREFIX && segments[1] === 'api') return this.dashboard(request, response, segments.slice(2));
     const [, namespace = '', name = '', ...rest] = url.pathname.split('/');
     const path = `/${rest.join('/')}`;
     const fn = this.functions.get(`${namespace}/${name}`);

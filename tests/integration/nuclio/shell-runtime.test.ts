@@ -9,7 +9,7 @@ import { HONEST, INSPECT } from '../support';
 import { WorkerFailure } from '../../../registry-api/platform';
 import { decodeProxyResult, encodeProxyRequest } from '../../../proxy';
 import { processorContainerSecurityContext } from '../../../factory/nuclio';
-import { DEFAULT_LIMITS, NAMESPACE, NuclioCluster, type RuntimeFunction } from './runtime-functions';
+import { DEFAULT_LIMITS, NAMESPACE, NuclioCluster, unservedCopy, type RuntimeFunction } from './runtime-functions';
 import { RESPONSE_ERROR_FORMAT, TIMEOUT_RESPONSE, type Replica } from './shell-runtime-harness';
 
 jest.setTimeout(10 * 60_000);
@@ -48,8 +48,7 @@ describe('what Nuclio gives a handler (a function whose handler is `sh`, its arg
 
   beforeAll(async () => {
     // `sh` is no file in /opt/nuclio: getCommand takes it from PATH and runs `sh -c "sh <arguments>"`
-    const fn = structuredClone(python.function);
-    fn.metadata.name = 'raw-shell';
+    const fn = unservedCopy(python.function, 'raw-shell');
     fn.spec.handler = 'sh';
     await cluster.harness.deploy({ function: fn, image: python.shell });
     raw = { function: fn };
@@ -132,8 +131,7 @@ describe('our handler', () => {
     expect(ran.stdout).toBe(`${replica.sandboxUid} 1000\n`);
     expect(replica.sandboxUid).not.toBe(python.function.spec.securityContext.runAsUser);
     // the Pulumi program's patch with privilege escalation forbidden: file capabilities don't apply
-    const fn = structuredClone(python.function);
-    fn.metadata.name = 'no-escalation';
+    const fn = unservedCopy(python.function, 'no-escalation');
     await cluster.harness.deploy({ function: fn, image: python.shell, containerSecurity: { ...processorContainerSecurityContext(), allowPrivilegeEscalation: false } });
     const request = encodeProxyRequest({ requestId: 'no-escalation', files: [{ name: 'main.py', content: 'print(1)' }], main: 'main.py', stdin: '', args: [], limits: DEFAULT_LIMITS });
     const refused = await post({ function: fn }, request);

@@ -295,6 +295,29 @@ print(json.dumps(seen))
     },
   },
   {
+    name: 'finds nowhere to write but the folders the worker empties',
+    async act({ run }) {
+      // on a read-only root (the local platform, a patched function pod) and a writable one (a
+      // function the API deploys without the Deployment patch) alike
+      const probe = await run(`
+import os
+found = []
+for root, dirs, files in os.walk('/'):
+    dirs[:] = [d for d in dirs if os.path.join(root, d) not in ('/proc', '/sys')]
+    if os.access(root, os.W_OK):
+        found.append(root)
+    for name in files:
+        path = os.path.join(root, name)
+        if not os.path.islink(path) and not path.startswith(('/dev/', '/box/')) and os.access(path, os.W_OK):
+            found.append(path)
+print('\\n'.join(sorted(found)))
+`);
+      expect(probe.status).toBe('ok');
+      const writable = probe.stdout.trim().split('\n');
+      expect(writable.filter((path) => !/^\/(box|tmp|dev\/shm|dev\/mqueue)(\/|$)/.test(path))).toEqual([]);
+    },
+  },
+  {
     name: 'limits file sizes, cold and prewarmed alike',
     async act({ run }) {
       // the first run with these limits starts cold; the second finds an interpreter prewarmed with them
