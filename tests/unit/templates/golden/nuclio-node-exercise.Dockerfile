@@ -8,14 +8,17 @@ COPY handler.sh /opt/nuclio/handler.sh
 # The pod runs as uid 1000 (the processor); the proxy runs each program as another user. So its
 # binary gets the file capabilities SETUID, SETGID and KILL (it drops them all in the program), and
 # only uid 1000 may run it (chown clears capabilities: it comes first). No setuid or setgid binary is
-# left in the image: the pod must allow privilege escalation for file capabilities to apply.
+# left in the image: the pod must allow privilege escalation for file capabilities to apply. Nothing
+# is writable by all either: a pod without a read-only root (a function the API deploys gets no
+# Deployment patch) leaves a program only the emptyDirs /box and /tmp, which the proxy empties.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libcap2-bin \
  && rm -rf /var/lib/apt/lists/* \
  && chown 1000:1000 /opt/codering/bin/codering-proxy \
  && chmod 0500 /opt/codering/bin/codering-proxy \
  && setcap cap_setuid,cap_setgid,cap_kill+ep /opt/codering/bin/codering-proxy \
- && find / -xdev -type f -perm /6000 -exec chmod ug-s {} +
+ && find / -xdev -type f -perm /6000 -exec chmod ug-s {} + \
+ && find / -xdev -perm -0002 ! -type l -exec chmod o-w {} +
 LABEL org.codering.target="nuclio-shell"
 # tini stays PID 1: it reaps what a timed-out program leaves (the processor kills the handler only).
 ENTRYPOINT ["/usr/bin/tini","-s","--"]
