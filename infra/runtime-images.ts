@@ -7,7 +7,7 @@
 
 import * as pulumi from '@pulumi/pulumi';
 import { imageNameOf } from '../factory/nuclio';
-import { nuclioRepository } from '../factory/tags';
+import { nuclioImageName } from '../factory/tags';
 import type { RuntimeImageSource } from './infra-config';
 import { pushImage, type ImagePushTarget, type PushedImage } from './pushed-image';
 
@@ -39,7 +39,8 @@ export class RuntimeImages extends pulumi.ComponentResource {
     this.images = args.runtimes.map((runtime) => {
       const { language, version } = splitRuntimeId(runtime.id);
       const { repository, tag } = imageNameOf(runtime.image);
-      const localName = `${nuclioRepository(language)}:${tag}`;
+      // the name `codering build --target nuclio` pushes too, and the API reads the served image from
+      const localName = nuclioImageName(runtime.id, tag);
       const pushed = pushImage(
         `${name}-${language}-${tag}`,
         { root: args.root, context: runtime.context, dockerfile: runtime.dockerfile, localName },

@@ -11,6 +11,7 @@
  *
  * The chain and its one walk are in image-chain.ts; building, finding and planning consume it here.
  */
+import { variableFor } from '../../config';
 import { CoderingError, isCoderingError } from '../../errors';
 import { readProxySources, type ProxySourceFile } from '../../proxy';
 import type { Catalogue, LibrarySpec, ResolvedRuntime } from '../catalogue';
@@ -18,8 +19,16 @@ import { packContext, type ContextFile, type EngineEvent, type EngineImage, type
 import { formatLibrarySpec, parseLibrarySpecs } from '../libraries';
 import type { ImageRegistryClient } from '../image-registry';
 import { resolveRuntime } from '../resolve';
-import { LABELS } from '../tags';
-import { API_SUITE, renderApiImage, renderNuclio, renderNuclioShell, type RenderedImage } from '../templates';
+import { LABELS, nuclioImageName } from '../tags';
+import {
+  API_SUITE,
+  nuclioProcessorImage,
+  renderApiImage,
+  renderNuclio,
+  renderNuclioShell,
+  type NuclioInput,
+  type RenderedImage,
+} from '../templates';
 import { readApiImageFiles, type ApiImage } from './api-image';
 import { BuildLog, removeBuildLeftovers } from './build-log';
 import {
@@ -30,6 +39,7 @@ import {
   type ImageChain,
   type NamedTier,
   type PlanFrom,
+  type TierNames,
 } from './image-chain';
 import type {
   BuildProgress,
@@ -46,8 +56,11 @@ export interface FactoryImageBuilderOptions {
   catalogue: Catalogue;
   /** Registry host the references name: `127.0.0.1:5000`. */
   registry: string;
-  /** The registry's HTTP API, for digests and "is it there?"; null: nothing is pulled, digests come from the push. */
-  imageRegistryClient: Pick<ImageRegistryClient, 'manifestDigest'> | null;
+  /**
+   * The registry's HTTP API, for digests, "is it there?" and what an image there was built from;
+   * null: nothing is pulled, digests come from the push, function images are always pushed.
+   */
+  imageRegistryClient: Pick<ImageRegistryClient, 'manifestDigest' | 'imageConfig'> | null;
   auth: RegistryAuth | null;
   /** The proxy's C sources and headers (the base image's context); default: read proxy/c/ once. */
   proxySources?: readonly ProxySourceFile[];
@@ -176,17 +189,22 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
     return this.builtImage(chain, final, !built);
   }
 
-  /** Pushes one image unless the registry already has its tag (single-flight per reference). */
+  /**
+   * Pushes one image unless the registry already holds it (single-flight per reference). `held`: the
+   * image's digest in the registry when what is there is this image, else null; by default, whatever
+   * is under its tag (a content tag names one content, so its digest is remembered).
+   */
   private async pushTier(
-    tier: TierImage,
+    tier: NamedTier,
     onProgress: ((progress: BuildProgress) => void) | undefined,
     signal: AbortSignal | undefined,
+    held?: (named: NamedTier) => Promise<string | null>,
   ): Promise<string | null> {
     const digest = await detachable(
-      this.pushes.run(tier.reference, onProgress, (emit) => this.publish(tier, emit)),
+      this.pushes.run(tier.reference, onProgress, (emit) => this.publish(tier, emit, held)),
       signal,
     );
-    if (digest !== null) this.digests.set(tier.reference, digest);
+    if (digest !== null && held === undefined) this.digests.set(tier.reference, digest);
     return digest;
   }
 
@@ -283,12 +301,16 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
     }
   }
 
-  /** Pushes unless the registry already has the tag; the digest is the registry's own. */
-  private async publish(named: NamedTier, emit: (progress: BuildProgress) => void): Promise<string | null> {
+  /** Pushes unless the registry already has the tag (or holds the image: `held`); the digest is the registry's own. */
+  private async publish(
+    named: NamedTier,
+    emit: (progress: BuildProgress) => void,
+    held?: (named: NamedTier) => Promise<string | null>,
+  ): Promise<string | null> {
     const { rendered, tag, reference } = named;
     const stage = rendered.tier;
     // Asked every time (a HEAD costs a few ms): a registry that was emptied gets its images back.
-    const known = await this.registryDigest(rendered.repository, tag);
+    const known = held ? await held(named) : await this.registryDigest(rendered.repository, tag);
     if (known !== null) return known;
     emit({ stage, step: 0, total: 0, message: `pushing ${reference}` });
     const pushed = await this.engine.pushImage(reference, this.options.auth, {
@@ -373,13 +395,71 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
     onProgress?: (progress: BuildProgress) => void,
     options: EnsureImageOptions = {},
   ): Promise<BuiltImage> {
+    const { image, tier } = await this.ensureNuclioTarget(request, renderNuclioShell, onProgress, options);
+    return { ...image, reference: tier.reference, digest: null, cached: image.cached && !tier.built, imageId: tier.imageId };
+  }
+
+  /**
+   * The image a Nuclio function of `request` runs: its nuclio target's last stage (the request's image
+   * + the shell-runtime handler + Nuclio's processor), FROM the request's image (ensured first, and
+   * pushed like it). Found or built by its own content tag like every tier (the handler and the
+   * processor version are part of it), then named as infra and the API name a function's image,
+   * `<registry>/codering/<language>-nuclio:<the served image's content tag>` (`nuclioImageName`), and
+   * pushed unless the registry holds this very build there already. A processor (or health client)
+   * the engine cannot pull from quay.io fails the build with an error that names that image.
+   */
+  async ensureNuclioImage(
+    request: ImageRequest,
+    onProgress?: (progress: BuildProgress) => void,
+    options: EnsureImageOptions = {},
+  ): Promise<BuiltImage> {
+    const push = options.push ?? this.options.push ?? true;
+    const { image, tier, servedTag } = await this.ensureNuclioTarget(request, renderNuclio, onProgress, options);
+    const named: NamedTier = { rendered: tier.rendered, ...this.functionImageNames(image.runtimeId, servedTag) };
+    // The build's own content-tagged names stay local; the function's name moves to this build.
+    await this.engine.tagImage(tier.imageId, named.reference);
+    const holds = (functionImage: NamedTier) => this.registryHolds(functionImage, tier.tag);
+    const digest = push ? await this.pushTier(named, onProgress, options.signal, holds) : null;
+    return { ...image, reference: named.reference, digest, cached: image.cached && !tier.built, imageId: tier.imageId };
+  }
+
+  /**
+   * One image of the nuclio target of `request`'s image (`render`: the function's whole image, or its
+   * shell-runtime stage), FROM that image, which is ensured first. Never pushed here.
+   */
+  private async ensureNuclioTarget(
+    request: ImageRequest,
+    render: (input: NuclioInput) => RenderedImage,
+    onProgress: ((progress: BuildProgress) => void) | undefined,
+    options: EnsureImageOptions,
+  ): Promise<{ image: BuiltImage; tier: TierImage; servedTag: string }> {
     const image = await this.ensureImage(request, onProgress, options);
     const planned = await this.planImage(request);
     const last = planned[planned.length - 1] as PlannedImage;
-    const rendered = renderNuclioShell({ image: { ...last.rendered, reference: image.reference } });
-    // ensureImage always names the image's id: the parent's id is part of the stage's content tag
-    const tier = await this.ensureTier(rendered, image.imageId as string, { push: false, onProgress, signal: options.signal });
-    return { ...image, reference: tier.reference, digest: null, cached: image.cached && !tier.built, imageId: tier.imageId };
+    const processorVersion = this.options.nuclioProcessorVersion;
+    const rendered = render({ image: { ...last.rendered, reference: image.reference }, processorVersion });
+    try {
+      // ensureImage always names the image's id: the parent's id is part of the stage's content tag
+      const tier = await this.ensureTier(rendered, image.imageId as string, { push: false, onProgress, signal: options.signal });
+      // the image was just ensured: the plan names it
+      return { image, tier, servedTag: last.tag as string };
+    } catch (error) {
+      throw unpulledImage(error, rendered, processorVersion);
+    }
+  }
+
+  /** What a function image is called: by the image it serves (infra's and the API's name), in our registry. */
+  private functionImageNames(runtimeId: string, servedTag: string): TierNames {
+    const local = nuclioImageName(runtimeId, servedTag);
+    return { tag: servedTag, local, reference: `${this.options.registry}/${local}` };
+  }
+
+  /** The function image's digest in the registry when the image there was built for `contentTag`, else null. */
+  private async registryHolds(named: NamedTier, contentTag: string): Promise<string | null> {
+    const { repository } = named.rendered;
+    const config = await this.options.imageRegistryClient?.imageConfig(repository, named.tag).catch(() => null);
+    if (config?.labels[LABELS.contentTag] !== contentTag) return null;
+    return this.registryDigest(repository, named.tag);
   }
 
   /**
@@ -404,9 +484,13 @@ export class FactoryImageBuilder implements ImageBuilder, ImageLookup {
     }
     if (options.target === 'nuclio') {
       const last = planned[planned.length - 1] as PlannedImage;
-      const image = { ...last.rendered, reference: last.reference ?? `${this.options.registry}/${unbuiltName(last.rendered)}` };
-      const rendered = renderNuclio({ image, processorVersion: this.options.nuclioProcessorVersion });
-      planned.push({ rendered, ...tierNames(this.options.registry, rendered, image.reference), present: false });
+      const served = { ...last.rendered, reference: last.reference ?? `${this.options.registry}/${unbuiltName(last.rendered)}` };
+      const rendered = renderNuclio({ image: served, processorVersion: this.options.nuclioProcessorVersion });
+      // Named by the served image's tag (ensureNuclioImage); present when the image of that name is this build.
+      const names = last.tag === null ? null : this.functionImageNames(chain.resolved.id, last.tag);
+      const found = names === null || image === null ? null : await this.engine.inspectImage(names.reference).catch(() => null);
+      const present = image !== null && found?.labels[LABELS.contentTag] === tierNames(this.options.registry, rendered, image.id).tag;
+      planned.push({ rendered, tag: names?.tag ?? null, reference: names?.reference ?? null, present });
     }
     return planned;
   }
@@ -468,6 +552,34 @@ function failedBuild(error: unknown, rendered: RenderedImage, local: string, log
   return new CoderingError('build_failed', `the ${rendered.tier} image ${local} failed to build${where}: ${String(error)}`, details, {
     cause: error,
   });
+}
+
+/**
+ * A failed build of a nuclio target that stopped at a FROM of Nuclio's own images (quay.io), said so:
+ * the engine's message alone ("dial tcp: lookup quay.io", "manifest unknown") often names neither
+ * the image nor what sets its version. Any other error is returned as it is.
+ */
+function unpulledImage(error: unknown, rendered: RenderedImage, processorVersion: string | undefined): unknown {
+  if (!isCoderingError(error) || error.code !== 'build_failed') return error;
+  const instruction = typeof error.details.instruction === 'string' ? error.details.instruction : '';
+  const engineMessage = typeof error.details.engineMessage === 'string' ? error.details.engineMessage : error.message;
+  const external = rendered.externalImages ?? [];
+  const missing =
+    external.find((image) => instruction.startsWith(`FROM ${image}`) || engineMessage.includes(image)) ??
+    // no step seen (the engine failed before saying one): its message names the registry at least
+    (instruction === '' ? external.find((image) => engineMessage.includes(image.slice(0, image.indexOf('/')))) : undefined);
+  if (missing === undefined) return error;
+  const key = variableFor('/factory/nuclioProcessorVersion')?.name ?? 'nuclioProcessorVersion';
+  const processor = nuclioProcessorImage(processorVersion);
+  const of = [rendered.runtimeId, ...rendered.libraries].join(' + ');
+  return new CoderingError(
+    'build_failed',
+    `the Nuclio image of ${of} (${String(error.details.image ?? rendered.repository)}) needs ${missing}, ` +
+      `which the engine could not pull: ${engineMessage}. Build it where the engine reaches quay.io (or load ${missing} ` +
+      `into this engine first); Nuclio's processor is ${processor}, its version set by ${key}, which must equal the cluster's Nuclio`,
+    { ...error.details, missingImage: missing, processorImage: processor, configKey: key },
+    { cause: error },
+  );
 }
 
 function truncate(text: string, length: number): string {

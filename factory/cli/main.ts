@@ -3,7 +3,7 @@
  *   codering runtimes                        the catalogue
  *   codering resolve <spec>                  what a request resolves to, and its image if built
  *   codering render <spec> [options]         the Dockerfile the factory would build
- *   codering build <spec> [--lib x] [--no-push]
+ *   codering build <spec> [--lib x] [--no-push] [--target nuclio]  (or --all)
  *   codering api-image [--no-push] [--render]  the registry API's own image (codering/api)
  *   codering images                          what the registry holds
  *   codering config get <VARIABLE> | env     the effective CODERING_* configuration
@@ -63,8 +63,12 @@ function choice<T extends string>(values: readonly T[]) {
   };
 }
 
+/** Where a build or a render ends: the local image, or the Nuclio function image of it. */
+const TARGETS = ['local', 'nuclio'] as const;
+type Target = (typeof TARGETS)[number];
+
 let builder: FactoryImageBuilder | undefined;
-function getBuilder(): FactoryImageBuilder {
+function defaultBuilder(): FactoryImageBuilder {
   builder ??= createImageBuilder();
   return builder;
 }
@@ -90,7 +94,16 @@ interface Io {
   err: (text: string) => void;
 }
 
-export function createProgram(io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Command {
+export interface ProgramOptions {
+  /** The factory the commands use; default: the one the configuration makes (the Docker engine), made once. */
+  builder?: () => FactoryImageBuilder;
+}
+
+export function createProgram(
+  io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
+  options: ProgramOptions = {},
+): Command {
+  const getBuilder = options.builder ?? defaultBuilder;
   const program = new Command('codering')
     .description('The codering image factory: runtimes, Dockerfiles, builds, image registry')
     .showHelpAfterError()
@@ -142,13 +155,13 @@ export function createProgram(io: Io = { out: (t) => process.stdout.write(t), er
     .addOption(new Option('--tier <tier>', 'which tier of the chain (default: the last)').argParser(choice(TIERS)))
     // The option's first name, kept (hidden) so that scripts written against it go on working.
     .addOption(new Option('--layer <tier>').argParser(choice(TIERS)).hideHelp())
-    .addOption(new Option('--target <target>', 'local image, or its Nuclio function image').argParser(choice(['local', 'nuclio'] as const)).default('local'))
+    .addOption(new Option('--target <target>', 'local image, or its Nuclio function image').argParser(choice(TARGETS)).default('local'))
     .addOption(new Option('--from <from>', 'runtime FROM the Debian base, or FROM the upstream image').argParser(choice(['debian', 'upstream'] as const)).default('debian'))
     .option('--out <dir>', 'write the build context (Dockerfile and files) to this folder')
     .action(
       async (
         spec: string,
-        options: { lib: string[]; tier?: RenderTier; layer?: RenderTier; target: 'local' | 'nuclio'; from: 'debian' | 'upstream'; out?: string },
+        options: { lib: string[]; tier?: RenderTier; layer?: RenderTier; target: Target; from: 'debian' | 'upstream'; out?: string },
       ) => {
         const plan = await getBuilder().planImage({ runtime: spec, libraries: options.lib }, { from: options.from, target: options.target });
         const chosen = chooseTier(plan, options);
@@ -165,21 +178,31 @@ export function createProgram(io: Io = { out: (t) => process.stdout.write(t), er
 
   program
     .command('build')
-    .description("build (unless cached) and push the image of a runtime, with an exercise's libraries; --all: every version of the catalogue")
+    .description(
+      "build (unless cached) and push the image of a runtime, with an exercise's libraries, or (--target nuclio) its Nuclio function image; --all: every version of the catalogue",
+    )
     .argument('[spec]', 'language[@version or range]')
     .option('--lib <spec>', 'a library (repeatable)', collect, [])
     .option('--all', 'every version of the catalogue, one after the other (CI and `CODERING_PREBUILD=all` machines)')
     .option('--no-push', 'build locally only, push nothing')
-    .action(async (spec: string | undefined, options: { lib: string[]; push: boolean; all?: boolean }) => {
+    .addOption(
+      new Option('--target <target>', "the local image, or the Nuclio function image of it (its processor comes from quay.io)")
+        .argParser(choice(TARGETS))
+        .default('local'),
+    )
+    .action(async (spec: string | undefined, options: { lib: string[]; push: boolean; all?: boolean; target: Target }) => {
       if ((spec === undefined) === (options.all !== true)) throw new CoderingError('invalid_request', 'name one runtime spec, or --all (not both)', {});
       if (options.all === true && options.lib.length > 0) throw new CoderingError('invalid_request', '--lib builds one exercise image: name its runtime, not --all', {});
-      const specs = spec !== undefined ? [spec] : everyVersion(loadCatalogue()).map((version) => version.spec);
+      const factory = getBuilder();
+      const specs = spec !== undefined ? [spec] : everyVersion(factory.catalogue).map((version) => version.spec);
+      const ensure = options.target === 'nuclio' ? factory.ensureNuclioImage.bind(factory) : factory.ensureImage.bind(factory);
       for (const [index, one] of specs.entries()) {
         const { built, seconds } = await withBuildProgress((onProgress) =>
-          getBuilder().ensureImage({ runtime: one, libraries: options.lib }, onProgress, { push: options.push }),
+          ensure({ runtime: one, libraries: options.lib }, onProgress, { push: options.push }),
         );
         const counter = specs.length > 1 ? ` (${index + 1}/${specs.length})` : '';
-        io.err(`${built.cached ? 'cached' : 'built'} ${built.runtimeId}${built.libraries.length ? ` + ${built.libraries.join(' ')}` : ''} in ${seconds} s${counter}\n`);
+        const what = `${built.runtimeId}${built.libraries.length ? ` + ${built.libraries.join(' ')}` : ''}${options.target === 'nuclio' ? ' (Nuclio function image)' : ''}`;
+        io.err(`${built.cached ? 'cached' : 'built'} ${what} in ${seconds} s${counter}\n`);
         io.out(`${built.reference}${built.digest ? `@${built.digest}` : ''}\n`);
       }
     });
@@ -249,7 +272,7 @@ function writeContext(out: string, rendered: PlannedImage['rendered'], io: Io): 
 
 function chooseTier(
   plan: PlannedImage[],
-  options: { tier?: RenderTier; layer?: RenderTier; target: 'local' | 'nuclio' },
+  options: { tier?: RenderTier; layer?: RenderTier; target: Target },
 ): PlannedImage {
   if (options.target === 'nuclio') return plan[plan.length - 1] as PlannedImage;
   const wanted = options.tier ?? options.layer;
@@ -264,8 +287,8 @@ function chooseTier(
 }
 
 /** Runs the CLI; resolves with the exit code (never calls process.exit itself). */
-export async function main(argv: string[] = process.argv, io?: Io): Promise<number> {
-  const program = createProgram(io);
+export async function main(argv: string[] = process.argv, io?: Io, options?: ProgramOptions): Promise<number> {
+  const program = createProgram(io, options);
   const err = io?.err ?? ((text: string) => process.stderr.write(text));
   try {
     await program.parseAsync(argv);

@@ -53,6 +53,28 @@ export function nuclioRepository(language: string): string {
   return `codering/${language}-nuclio`;
 }
 
+/** `python@3.11.2` → `python`. */
+export function languageOfRuntime(runtimeId: string): string {
+  return runtimeId.slice(0, runtimeId.lastIndexOf('@'));
+}
+
+/**
+ * The Nuclio function image of an image a function serves (a runtime's or an exercise's): its
+ * language's `-nuclio` repository, tagged with the served image's own content tag
+ * (`codering/python-exercise:3.11.2-0123456789ab` → `codering/python-nuclio:3.11.2-0123456789ab`).
+ * The one name of it: `codering build --target nuclio` pushes it, infra pushes its runtimes' under
+ * it, and the API reads the served image back from its tag (`servedImageName`).
+ */
+export function nuclioImageName(runtimeId: string, servedTag: string): string {
+  return `${nuclioRepository(languageOfRuntime(runtimeId))}:${servedTag}`;
+}
+
+/** The inverse of `nuclioImageName`: the image a Nuclio function image tagged `nuclioTag` serves. */
+export function servedImageName(runtimeId: string, libraries: readonly string[], nuclioTag: string): string {
+  const language = languageOfRuntime(runtimeId);
+  return `${libraries.length > 0 ? exerciseRepository(language) : runtimeRepository(language)}:${nuclioTag}`;
+}
+
 /** The nuclio target without Nuclio's processor (its `shell-runtime` stage), for the harness. */
 export function nuclioShellRepository(language: string): string {
   return `codering/${language}-nuclio-shell`;

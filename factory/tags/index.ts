@@ -6,10 +6,13 @@ export {
   contentTagOf,
   exerciseRepository,
   LABELS,
+  languageOfRuntime,
+  nuclioImageName,
   nuclioRepository,
   nuclioShellRepository,
   ROOT_REPOSITORY,
   rootImage,
   runtimeRepository,
+  servedImageName,
 } from './image-names';
 export type { Tier } from './image-names';

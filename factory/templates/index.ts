@@ -6,6 +6,7 @@ export {
   NUCLIO_PROCESSOR_VERSION,
   NUCLIO_SHELL_STAGE,
   NUCLIO_UHTTPC_VERSION,
+  nuclioProcessorImage,
   PROXY_CONTEXT_DIRECTORY,
   renderBase,
   renderExercise,

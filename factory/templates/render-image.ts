@@ -49,6 +49,11 @@ export interface RenderedImage {
   libraries: string[];
   /** The Dockerfile's stage this image is (`docker build --target`); the last stage when absent. */
   target?: string;
+  /**
+   * Images stages start FROM that none of ours makes, pulled by the engine while it builds (Nuclio's,
+   * from quay.io): a build that fails there fails for want of one of them.
+   */
+  externalImages?: string[];
 }
 
 /** The entrypoint of every image: tini as PID 1 (reaps, forwards signals), then the proxy. */
@@ -72,6 +77,15 @@ function proxyContextFiles(sources: readonly ProxySourceFile[]): ContextFile[] {
 export const NUCLIO_PROCESSOR_VERSION = DEFAULT_CONFIG.factory.nuclioProcessorVersion;
 /** Nuclio's health-check client image, as Nuclio's own Dockerfiles use it. */
 export const NUCLIO_UHTTPC_VERSION = '0.0.1';
+
+/** Nuclio's processor image of a version: `quay.io/nuclio/processor:1.14.1-amd64`. */
+export function nuclioProcessorImage(version: string = NUCLIO_PROCESSOR_VERSION): string {
+  return `quay.io/nuclio/processor:${version}-amd64`;
+}
+
+function nuclioUhttpcImage(version: string): string {
+  return `quay.io/nuclio/uhttpc:${version}-amd64`;
+}
 
 function labels(entries: Record<string, string>): EnvVar[] {
   return Object.entries(entries).map(([name, value]) => ({ name, value }));
@@ -312,6 +326,8 @@ export const NUCLIO_SHELL_STAGE = 'shell-runtime';
 export function renderNuclio(input: NuclioInput): RenderedImage {
   const { image } = input;
   const processorVersion = input.processorVersion ?? NUCLIO_PROCESSOR_VERSION;
+  const processorImage = nuclioProcessorImage(processorVersion);
+  const uhttpcImage = nuclioUhttpcImage(input.uhttpcVersion ?? NUCLIO_UHTTPC_VERSION);
   const handler = renderTemplate('nuclio-handler.sh', { image: image.reference, path: IMAGE_PATH, env: image.env });
   const dockerfile = renderTemplate('nuclio.Dockerfile', {
     image: image.reference,
@@ -319,7 +335,8 @@ export function renderNuclio(input: NuclioInput): RenderedImage {
     // setcap, for the proxy's file capabilities
     capabilityPackages: ['libcap2-bin'],
     processorVersion,
-    uhttpcVersion: input.uhttpcVersion ?? NUCLIO_UHTTPC_VERSION,
+    processorImage,
+    uhttpcImage,
     entrypoint: ENTRYPOINT.slice(0, 3),
     shellLabels: labels({ [LABELS.target]: 'nuclio-shell' }),
     labels: labels({ [LABELS.target]: 'nuclio', [LABELS.nuclioProcessor]: processorVersion }),
@@ -334,6 +351,7 @@ export function renderNuclio(input: NuclioInput): RenderedImage {
     env: image.env,
     runtimeId: image.runtimeId,
     libraries: image.libraries,
+    externalImages: [processorImage, uhttpcImage],
   };
 }
 

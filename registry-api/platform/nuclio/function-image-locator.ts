@@ -1,15 +1,17 @@
 /**
  * Where the image of a function the API must deploy comes from: the image registry, read over its
  * HTTP API (no engine). A runtime's or an exercise's Nuclio image (the factory's nuclio target: the
- * image + Nuclio's processor) is pushed, as infra pushes the runtimes', as
- * `codering/<language>-nuclio:<the served image's content tag>`. It is found by the labels the
- * factory built it with (`org.codering.runtime`, `org.codering.libraries`, `org.codering.target=nuclio`),
- * because a content tag cannot be computed here (it depends on the Debian root's image id). Tags are content addressed: what a tag's config says is
- * cached for good.
+ * image + Nuclio's processor) is pushed by `codering build --target nuclio` (infra pushes its
+ * runtimes' the same way) as `codering/<language>-nuclio:<the served image's content tag>`
+ * (`nuclioImageName`). It is found by the labels the factory built it with (`org.codering.runtime`,
+ * `org.codering.libraries`, `org.codering.target=nuclio`), because a content tag cannot be computed
+ * here (it depends on the Debian root's image id). A tag's runtime, libraries and target never change
+ * (a rebuild for a new processor keeps the served image, and so them): its config is cached for good;
+ * its digest is asked each time.
  */
 
 import type { ImageRegistryClient } from '../../../factory/image-registry';
-import { exerciseRepository, LABELS, nuclioRepository, runtimeRepository } from '../../../factory/tags';
+import { languageOfRuntime, LABELS, nuclioRepository, servedImageName } from '../../../factory/tags';
 
 export interface FunctionImage {
   /** `codering/python-nuclio` */
@@ -38,14 +40,14 @@ interface Candidate {
 export class RegistryImageLocator implements FunctionImageLocator {
   private readonly configs = new Map<string, Omit<Candidate, 'tag'> | null>();
 
-  constructor(private readonly client: ImageRegistryClient) {}
+  constructor(private readonly client: Pick<ImageRegistryClient, 'registry' | 'listTags' | 'imageConfig' | 'manifestDigest'>) {}
 
   where(runtimeId: string): string {
-    return `${this.client.registry}/${nuclioRepository(languageOf(runtimeId))}`;
+    return `${this.client.registry}/${nuclioRepository(languageOfRuntime(runtimeId))}`;
   }
 
   async find(runtimeId: string, libraries: readonly string[], signal?: AbortSignal): Promise<FunctionImage | null> {
-    const repository = nuclioRepository(languageOf(runtimeId));
+    const repository = nuclioRepository(languageOfRuntime(runtimeId));
     const version = runtimeId.slice(runtimeId.lastIndexOf('@') + 1);
     const tags = (await this.client.listTags(repository, signal)).filter((tag) => tag.startsWith(`${version}-`));
     const wanted = libraries.join(' ');
@@ -62,14 +64,12 @@ export class RegistryImageLocator implements FunctionImageLocator {
     matching.sort((a, b) => (b.created ?? '').localeCompare(a.created ?? '') || (a.tag < b.tag ? -1 : 1));
     const chosen = matching[0];
     if (chosen === undefined) return null;
-    const language = languageOf(runtimeId);
-    // with libraries it serves an exercise image, else the runtime image (the factory's names)
-    const servedRepository = libraries.length > 0 ? exerciseRepository(language) : runtimeRepository(language);
     return {
       repository,
       tag: chosen.tag,
       digest: await this.client.manifestDigest(repository, chosen.tag, signal),
-      served: `${servedRepository}:${chosen.tag}`,
+      // with libraries it serves an exercise image, else the runtime image (the factory's names)
+      served: servedImageName(runtimeId, libraries, chosen.tag),
     };
   }
 
@@ -80,8 +80,4 @@ export class RegistryImageLocator implements FunctionImageLocator {
     this.configs.set(key, config);
     return config;
   }
-}
-
-function languageOf(runtimeId: string): string {
-  return runtimeId.slice(0, runtimeId.lastIndexOf('@'));
 }

@@ -197,9 +197,8 @@ export class NuclioImageSource implements ImageSource {
       'not_deployed',
       `${target.key} is not deployed on this cluster: no Nuclio function serves it, and ${where} holds no image built for it. ` +
         'The API on Nuclio has no Docker engine and cannot build images: build and push its Nuclio image from a machine ' +
-        `with the factory (\`npx codering build ${target.runtimeId}${libraries}\`, then its nuclio target: ` +
-        `\`npx codering render ${target.runtimeId}${libraries} --target nuclio\`), pushed to ${where}; ` +
-        'the API then deploys its function on first use',
+        `with the factory and quay.io in reach (\`npx codering build ${target.runtimeId}${libraries} --target nuclio\` ` +
+        `pushes it to ${where}); the API then deploys its function on first use`,
       { key: target.key, runtime: target.runtimeId, libraries: target.libraries, repository: where },
     );
   }

@@ -3,29 +3,11 @@
  * happens when two requests want the same image at once, and what a failed build leaves behind.
  */
 import { CoderingError, isCoderingError } from '../../../errors';
-import { FactoryImageBuilder, type BuildProgress } from '../../../factory/builder';
-import { PROXY_SOURCES, TEST_CATALOGUE } from '../templates';
-import { FakeImageEngine, FakeImageRegistry } from './fake-image-engine';
-
-const REGISTRY = 'registry.test:5000';
-
-function setUp(options: { push?: boolean; buildConcurrency?: number } = {}) {
-  const engine = new FakeImageEngine();
-  const imageRegistry = new FakeImageRegistry();
-  engine.onPush = (reference) => imageRegistry.record(reference);
-  for (const suite of ['bullseye', 'bookworm', 'trixie']) engine.addImage(`codering/debian:${suite}`);
-  const builder = new FactoryImageBuilder({
-    engine,
-    catalogue: TEST_CATALOGUE,
-    registry: REGISTRY,
-    imageRegistryClient: imageRegistry,
-    auth: { username: 'codering', password: 'secret', serveraddress: REGISTRY },
-    proxySources: PROXY_SOURCES,
-    buildConcurrency: options.buildConcurrency,
-    push: options.push,
-  });
-  return { engine, imageRegistry, builder };
-}
+import type { BuildProgress } from '../../../factory/builder';
+import { functionNameForImage, imageNameOf } from '../../../factory/nuclio';
+import { nuclioImageName } from '../../../factory/tags';
+import { RegistryImageLocator } from '../../../registry-api/platform/nuclio';
+import { REGISTRY, setUp } from './fake-factory';
 
 async function rejection(promise: Promise<unknown>): Promise<CoderingError> {
   try {
@@ -227,7 +209,8 @@ describe('FactoryImageBuilder', () => {
       ['base', false],
       ['runtime', true],
       ['exercise', true],
-      ['nuclio', false],
+      // the function image is named by the tag of the image it serves, unknown until that is built
+      ['nuclio', true],
     ]);
     expect(before[2]?.rendered.dockerfile).toContain('FROM codering/node:18.20.4-unbuilt');
     await builder.ensureImage({ runtime: 'node', libraries: ['lodash@4'] });
@@ -236,5 +219,122 @@ describe('FactoryImageBuilder', () => {
     expect(engine.builds).toHaveLength(3);
     const upstream = await builder.planImage({ runtime: 'node', libraries: [] }, { from: 'upstream' });
     expect(upstream.map((p) => p.rendered.parent)).toEqual(['node:18-bookworm-slim']);
+  });
+
+  describe('the Nuclio function image (ensureNuclioImage)', () => {
+    const requests = [
+      { what: 'a runtime', request: { runtime: 'python@3.11', libraries: [] }, runtimeId: 'python@3.11.2', served: 'codering/python' },
+      { what: 'an exercise', request: { runtime: 'node', libraries: ['lodash@4'] }, runtimeId: 'node@18.20.4', served: 'codering/node-exercise' },
+    ];
+
+    test.each(requests)('of $what: built FROM its image, pushed under the name infra and the API use, cached the second time', async ({ request, runtimeId, served }) => {
+      const { engine, imageRegistry, builder } = setUp();
+      const progress: BuildProgress[] = [];
+      const built = await builder.ensureNuclioImage(request, (p) => progress.push(p));
+
+      // the request's image first, then the function's image FROM it: the whole target, processor included
+      const image = engine.builds[engine.builds.length - 2];
+      const nuclio = engine.builds[engine.builds.length - 1];
+      expect(image?.tag).toMatch(new RegExp(`^${served}:`));
+      expect(nuclio?.tag).toMatch(new RegExp(`^${served.replace(/-exercise$/, '')}-nuclio:[\\d.]+-[0-9a-f]{12}$`));
+      expect(nuclio?.target).toBeUndefined();
+      expect(nuclio?.dockerfile).toContain(`FROM ${REGISTRY}/${image?.tag} AS shell-runtime`);
+      expect(nuclio?.dockerfile).toContain('FROM quay.io/nuclio/processor:1.14.1-amd64 AS processor');
+      expect(progress.some((p) => p.stage === 'nuclio' && p.total > 0)).toBe(true);
+
+      // named by the served image's tag: what `codering build` printed for the image is what infra names it from
+      const servedImage = await builder.findImage(request);
+      const servedTag = imageNameOf(servedImage?.reference as string).tag;
+      expect(servedImage?.reference).toBe(`${REGISTRY}/${image?.tag}`);
+      expect(built.reference).toBe(`${REGISTRY}/${nuclioImageName(runtimeId, servedTag)}`);
+      const [plan] = (await builder.planImage(request, { target: 'nuclio' })).slice(-1);
+      expect(plan).toMatchObject({ reference: built.reference, present: true });
+
+      // pushed under that name only (its content-tagged build name stays local), with the registry's digest
+      const { repository, tag } = imageNameOf(built.reference);
+      expect(engine.pushes).toContain(built.reference);
+      expect(engine.pushes).not.toContain(`${REGISTRY}/${nuclio?.tag}`);
+      expect(built).toEqual({
+        runtimeId,
+        reference: built.reference,
+        digest: imageRegistry.manifests.get(`${repository}:${tag}`),
+        cached: false,
+        libraries: servedImage?.libraries,
+        imageId: (await engine.inspectImage(nuclio?.tag as string))?.id,
+      });
+
+      // the API's locator finds it for this request, serving this image: the same function infra would name
+      const located = await new RegistryImageLocator(imageRegistry).find(runtimeId, built.libraries);
+      expect(located).toEqual({ repository, tag, digest: built.digest, served: imageNameOf(servedImage?.reference as string).repository + `:${servedTag}` });
+      expect(functionNameForImage(`${REGISTRY}/${located?.served}`)).toBe(functionNameForImage(servedImage?.reference as string));
+
+      const builds = engine.builds.length;
+      const pushes = engine.pushes.length;
+      const again = await builder.ensureNuclioImage(request);
+      expect(engine.builds).toHaveLength(builds);
+      expect(engine.pushes).toHaveLength(pushes);
+      expect(again).toEqual({ ...built, cached: true });
+    });
+
+    test('a new processor version rebuilds it under the same name, and the registry gets the new build', async () => {
+      const first = setUp();
+      const old = await first.builder.ensureNuclioImage({ runtime: 'python@3.11', libraries: [] });
+      const { engine, builder } = setUp({ nuclioProcessorVersion: '1.14.9', sharing: first });
+      const builds = engine.builds.length;
+      const upgraded = await builder.ensureNuclioImage({ runtime: 'python@3.11', libraries: [] });
+      expect(engine.builds.slice(builds).map((b) => b.dockerfile.match(/^FROM quay\.io\/nuclio\/processor:\S+/m)?.[0])).toEqual([
+        'FROM quay.io/nuclio/processor:1.14.9-amd64',
+      ]);
+      expect(upgraded).toMatchObject({ reference: old.reference, cached: false });
+      expect(upgraded.digest).not.toBe(old.digest);
+      expect(engine.pushes.filter((reference) => reference === old.reference)).toHaveLength(2);
+      // and the first configuration's plan no longer calls the image of that name its own
+      const [plan] = (await first.builder.planImage({ runtime: 'python@3.11', libraries: [] }, { target: 'nuclio' })).slice(-1);
+      expect(plan).toMatchObject({ reference: old.reference, present: false });
+    });
+
+    test('--no-push: tagged locally under the function name, nothing of it pushed, no digest', async () => {
+      const { engine, builder } = setUp({ push: false });
+      const built = await builder.ensureNuclioImage({ runtime: 'python@3.11', libraries: [] });
+      expect(engine.pushes).toEqual([]);
+      expect(built.digest).toBeNull();
+      expect((await engine.inspectImage(built.reference))?.id).toBe(built.imageId);
+    });
+
+    test('a processor the engine cannot pull fails with the image and the variable that sets it, leaving nothing tagged', async () => {
+      const { engine, builder } = setUp();
+      await builder.ensureImage({ runtime: 'python@3.11', libraries: [] });
+      const before = new Set(engine.images.keys());
+      const pullError = 'Get "https://quay.io/v2/": dial tcp: lookup quay.io on 127.0.0.53:53: no such host';
+      engine.failing = { tag: /-nuclio:/, instruction: /^FROM quay\.io\/nuclio\/processor:/, output: [], message: pullError };
+      const error = await rejection(builder.ensureNuclioImage({ runtime: 'python@3.11', libraries: [] }));
+      expect(error.code).toBe('build_failed');
+      expect(error.message).toContain('the Nuclio image of python@3.11.2 (codering/python-nuclio:3.11.2-');
+      expect(error.message).toContain('needs quay.io/nuclio/processor:1.14.1-amd64, which the engine could not pull');
+      expect(error.message).toContain(pullError);
+      expect(error.message).toContain('CODERING_NUCLIO_PROCESSOR_VERSION');
+      expect(error.details).toMatchObject({
+        stage: 'nuclio',
+        missingImage: 'quay.io/nuclio/processor:1.14.1-amd64',
+        configKey: 'CODERING_NUCLIO_PROCESSOR_VERSION',
+        instruction: 'FROM quay.io/nuclio/processor:1.14.1-amd64 AS processor',
+      });
+      // no partial image: the steps it made are removed, nothing is tagged as a function image or pushed
+      expect(error.details.removedImages).not.toEqual([]);
+      expect([...engine.images.keys()].filter((id) => !before.has(id))).toEqual([]);
+      expect([...engine.images.values()].flatMap((image) => image.tags).filter((tag) => tag.includes('-nuclio'))).toEqual([]);
+      expect(engine.pushes.filter((reference) => reference.includes('-nuclio'))).toEqual([]);
+      // the harness's stage never reaches the processor: it still builds here
+      await expect(builder.ensureNuclioShellImage({ runtime: 'python@3.11', libraries: [] })).resolves.toMatchObject({ digest: null });
+    });
+
+    test('any other failure of its build is reported as it is', async () => {
+      const { engine, builder } = setUp();
+      engine.failing = { tag: /-nuclio:/, instruction: /^COPY handler\.sh/, output: ['no space left on device'] };
+      const error = await rejection(builder.ensureNuclioImage({ runtime: 'python@3.11', libraries: [] }));
+      expect(error.code).toBe('build_failed');
+      expect(error.details.missingImage).toBeUndefined();
+      expect(error.message).toMatch(/^the nuclio image codering\/python-nuclio:3\.11\.2-[0-9a-f]{12} failed to build at step 2\//);
+    });
   });
 });

@@ -18,6 +18,7 @@ import type {
   RemoveOutcome,
   StreamCallOptions,
 } from '../../../factory/engine';
+import type { ImageConfig } from '../../../factory/image-registry';
 
 export interface BuildCall {
   tag: string;
@@ -50,6 +51,23 @@ async function readContext(context: Buffer): Promise<Map<string, string>> {
   return files;
 }
 
+/** The instructions up to the end of stage `target` (`FROM … AS <target>`); all of them without one. */
+function untilTarget(steps: string[], target: string | undefined): string[] {
+  if (target === undefined) return steps;
+  const start = steps.findIndex((step) => new RegExp(`^FROM \\S+ AS ${target}$`).test(step));
+  const next = steps.findIndex((step, index) => index > start && step.startsWith('FROM '));
+  return start === -1 || next === -1 ? steps : steps.slice(0, next);
+}
+
+/** The labels the LABEL steps set (`LABEL k="v" k2="v2"`), later ones over earlier ones, as a real build. */
+function dockerfileLabels(steps: string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const step of steps.filter((s) => s.startsWith('LABEL '))) {
+    for (const [, key, value] of step.matchAll(/(\S+?)="((?:[^"\\]|\\.)*)"/g)) labels[key as string] = JSON.parse(`"${value}"`) as string;
+  }
+  return labels;
+}
+
 export class FakeImageEngine implements ImageEngine {
   readonly images = new Map<string, EngineImage>();
   readonly builds: BuildCall[] = [];
@@ -58,10 +76,13 @@ export class FakeImageEngine implements ImageEngine {
   readonly removed: string[] = [];
   /** Milliseconds each build takes. */
   buildDelayMs = 0;
-  /** Fail builds whose tag matches, at the first step whose instruction matches, with this output. */
-  failing: { tag: RegExp; instruction: RegExp; output: string[] } | null = null;
-  /** What a push answers; `registry` of the test records the pushed tags. */
-  onPush: (reference: string) => void = () => {};
+  /**
+   * Fail builds whose tag matches, at the first step whose instruction matches, with this output and
+   * the engine's message (default: a RUN step's non-zero exit).
+   */
+  failing: { tag: RegExp; instruction: RegExp; output: string[]; message?: string } | null = null;
+  /** What a push answers; `registry` of the test records the pushed tags (and the image's labels). */
+  onPush: (reference: string, image: EngineImage) => void = () => {};
   /** Tags a pull can find (a registry's content). */
   pullable = new Map<string, EngineImage>();
   activeBuilds = 0;
@@ -102,11 +123,15 @@ export class FakeImageEngine implements ImageEngine {
     this.maxActiveBuilds = Math.max(this.maxActiveBuilds, this.activeBuilds);
     try {
       if (this.buildDelayMs) await new Promise((resolve) => setTimeout(resolve, this.buildDelayMs));
-      // Instructions as the classic builder counts them: continuation lines joined, comments dropped.
-      const steps = dockerfile
-        .replace(/\\\n/g, '')
-        .split('\n')
-        .filter((line) => /^[A-Z]+ /.test(line));
+      // Instructions as the classic builder counts them: continuation lines joined, comments dropped;
+      // with a target, the stages after it are not built.
+      const steps = untilTarget(
+        dockerfile
+          .replace(/\\\n/g, '')
+          .split('\n')
+          .filter((line) => /^[A-Z]+ /.test(line)),
+        options.target,
+      );
       const emit = (event: EngineEvent) => options.onEvent?.(event);
       const from = /^FROM (\S+)/.exec(steps[0] ?? '')?.[1] ?? '';
       let parent = this.find(from);
@@ -121,7 +146,7 @@ export class FakeImageEngine implements ImageEngine {
         emit({ stream: ` ---> Running in ${String(this.counter).padStart(12, 'c')}\n` });
         if (step === failAt) {
           for (const line of this.failing?.output ?? []) emit({ stream: `${line}\n` });
-          const message = `The command '/bin/sh -c ${steps[step - 1]}' returned a non-zero code: 1`;
+          const message = this.failing?.message ?? `The command '/bin/sh -c ${steps[step - 1]}' returned a non-zero code: 1`;
           emit({ errorDetail: { code: 1, message }, error: message });
           throw new CoderingError('build_failed', `build ${tag}: ${message}`, { engineMessage: message, tag });
         }
@@ -140,7 +165,7 @@ export class FakeImageEngine implements ImageEngine {
       const built = parent as EngineImage;
       this.untag(tag);
       built.tags.push(tag);
-      built.labels = { ...built.labels, ...(options.labels ?? {}) };
+      built.labels = { ...built.labels, ...dockerfileLabels(steps), ...(options.labels ?? {}) };
       emit({ aux: { ID: built.id } });
       emit({ stream: `Successfully tagged ${tag}\n` });
       return { imageId: built.id };
@@ -157,11 +182,12 @@ export class FakeImageEngine implements ImageEngine {
   }
 
   async pushImage(reference: string, _auth: RegistryAuth | null, options: StreamCallOptions = {}): Promise<PushResult> {
-    if (!this.find(reference)) throw new CoderingError('internal', `no such image ${reference}`);
+    const image = this.find(reference);
+    if (!image) throw new CoderingError('internal', `no such image ${reference}`);
     this.pushes.push(reference);
     options.onEvent?.({ status: 'Pushed', id: 'layer' });
-    this.onPush(reference);
-    return { digest: id(`manifest:${reference}`) };
+    this.onPush(reference, image);
+    return { digest: id(`manifest:${reference}#${image.id}`) };
   }
 
   async pullImage(reference: string): Promise<boolean> {
@@ -190,16 +216,30 @@ export class FakeImageEngine implements ImageEngine {
 /** The registry's manifests, as the builder's registry client sees them. */
 export class FakeImageRegistry {
   readonly manifests = new Map<string, string>();
+  /** The labels of each pushed image's config. */
+  readonly configs = new Map<string, Record<string, string>>();
   heads = 0;
+
+  constructor(readonly registry: string = 'registry.test:5000') {}
+
+  async listTags(repository: string): Promise<string[]> {
+    return [...this.manifests.keys()].filter((name) => name.startsWith(`${repository}:`)).map((name) => name.slice(repository.length + 1));
+  }
 
   async manifestDigest(repository: string, tag: string): Promise<string | null> {
     this.heads += 1;
     return this.manifests.get(`${repository}:${tag}`) ?? null;
   }
 
-  /** Records a push of `<registry>/<repository>:<tag>`. */
-  record(reference: string): void {
+  async imageConfig(repository: string, tag: string): Promise<ImageConfig | null> {
+    const labels = this.configs.get(`${repository}:${tag}`);
+    return labels === undefined ? null : { labels, created: null };
+  }
+
+  /** Records a push of `<registry>/<repository>:<tag>`: a new manifest for each image pushed there. */
+  record(reference: string, image?: EngineImage): void {
     const withoutRegistry = reference.slice(reference.indexOf('/') + 1);
-    this.manifests.set(withoutRegistry, id(`manifest:${reference}`));
+    this.manifests.set(withoutRegistry, id(`manifest:${reference}${image ? `#${image.id}` : ''}`));
+    this.configs.set(withoutRegistry, { ...(image?.labels ?? {}) });
   }
 }

@@ -183,7 +183,7 @@ describe('runs on nuclio', () => {
     const { status, body } = await run({ libraries: ['requests==2.31.0'] });
     expect(status).toBe(503);
     expect(body.error.code).toBe('not_deployed');
-    expect(body.error.message).toContain("npx codering build python@3.13.5 --lib 'requests==2.31.0'");
+    expect(body.error.message).toContain("npx codering build python@3.13.5 --lib 'requests==2.31.0' --target nuclio");
   });
 
   test('a replica`s 503 (two pods listed, one serving) is waited out: every run served, no retry spent', async () => {

@@ -191,7 +191,7 @@ describe('deploy on first use', () => {
     expect(error.status).toBe(503);
     expect(error.message).toContain('python@3.13.5+requests==2.31.0 is not deployed on this cluster');
     expect(error.message).toContain('has no Docker engine and cannot build images');
-    expect(error.message).toContain("npx codering build python@3.13.5 --lib 'requests==2.31.0'");
+    expect(error.message).toContain("npx codering build python@3.13.5 --lib 'requests==2.31.0' --target nuclio");
     expect(error.message).toContain(`${f.registry.host}/codering/python-nuclio`);
     expect(posts()).toHaveLength(0);
   });
