@@ -14,7 +14,7 @@ RUN mkdir -p /out && gcc -O2 -Wall -o /out/codering-proxy /src/proxy/*.c
 # Stage 2: the image itself. Only the proxy binary crosses over; the compiler stays behind.
 FROM codering/debian:bookworm
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tini ca-certificates \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tini ca-certificates libcap2-bin \
  && rm -rf /var/lib/apt/lists/*
 # The sandbox user runs the student's program; /box is its home and the workdir (a tmpfs at run time).
 # Each warm worker of a machine runs its programs under a uid of its own (60000-60063, all in group

@@ -11,10 +11,8 @@ COPY handler.sh /opt/nuclio/handler.sh
 # left in the image: the pod must allow privilege escalation for file capabilities to apply. Nothing
 # is writable by all either: a pod without a read-only root (a function the API deploys gets no
 # Deployment patch) leaves a program only the emptyDirs /box and /tmp, which the proxy empties.
-RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libcap2-bin \
- && rm -rf /var/lib/apt/lists/* \
- && chown 1000:1000 /opt/codering/bin/codering-proxy \
+# (setcap comes with the base image: libcap2-bin.)
+RUN chown 1000:1000 /opt/codering/bin/codering-proxy \
  && chmod 0500 /opt/codering/bin/codering-proxy \
  && setcap cap_setuid,cap_setgid,cap_kill+ep /opt/codering/bin/codering-proxy \
  && find / -xdev -type f -perm /6000 -exec chmod ug-s {} + \

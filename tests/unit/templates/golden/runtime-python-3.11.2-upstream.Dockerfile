@@ -15,7 +15,7 @@ RUN mkdir -p /out && gcc -O2 -Wall -o /out/codering-proxy /src/proxy/*.c
 
 FROM python:3.11-slim-bookworm
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tini ca-certificates \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tini ca-certificates libcap2-bin \
  && rm -rf /var/lib/apt/lists/*
 # Upstream images may already own uid/gid 1000 (node's `node` user): the sandbox takes them over.
 RUN user="$(getent passwd 1000 | cut -d: -f1)"; if [ -n "$user" ]; then userdel "$user"; fi; \
