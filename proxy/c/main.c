@@ -26,6 +26,7 @@
 
 #include "answer.h"
 #include "clean.h"
+#include "guardian.h"
 #include "prewarm.h"
 #include "request.h"
 #include "result.h"
@@ -44,8 +45,6 @@ int main(int argc, char **argv) {
   }
   if (!serve_mode && !once) serve_mode = 1;
   signal(SIGPIPE, SIG_IGN);
-  /* orphans of the program come back to us, so we can reap and count them */
-  prctl(PR_SET_CHILD_SUBREAPER, 1);
   /* a program of the same uid must not be able to ptrace us or read our memory */
   prctl(PR_SET_DUMPABLE, 0);
   const char *uid = getenv("CODERING_SANDBOX_UID");
@@ -55,6 +54,10 @@ int main(int argc, char **argv) {
   }
   we_are_root = geteuid() == 0;
   may_switch_uid = we_are_root || has_uid_capabilities();
+  /* before we become a subreaper: the guardian must be init's, not ours */
+  if (once && (!own_uid || may_switch_uid) && sandbox_uid != geteuid()) start_guardian();
+  /* orphans of the program come back to us, so we can reap and count them */
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
   const char *prewarm = getenv("CODERING_PREWARM");
   prewarm_enabled = serve_mode && !once && prewarm && strcmp(prewarm, "1") == 0;
   if (!may_switch_uid && own_uid) {
@@ -102,5 +105,6 @@ int main(int argc, char **argv) {
     clean_after_answer();
     if (once) break;
   }
+  stop_guardian();
   return 0;
 }
