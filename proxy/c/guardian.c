@@ -14,7 +14,6 @@
 #define _GNU_SOURCE
 #include "guardian.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -25,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "processes.h"
 #include "sandbox.h"
 #include "worker.h"
 
@@ -34,27 +34,13 @@
 
 static int guardian_fd = -1;
 
-/* A guardian of another event that woke (its proxy died) and has not finished: state R or D, not S. */
-static int another_guardian_awake(void) {
-  DIR *d = opendir("/proc");
-  struct dirent *e;
-  int awake = 0;
-  while (d && (e = readdir(d)) && !awake) {
-    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-    char path[300], stat[512];
-    snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-    FILE *f = fopen(path, "r");
-    if (!f) continue;
-    size_t got = fread(stat, 1, sizeof stat - 1, f);
-    fclose(f);
-    stat[got] = 0;
-    char *lp = strchr(stat, '('), *rp = strrchr(stat, ')');
-    if (!lp || !rp || rp - lp - 1 != (int)strlen(GUARDIAN_NAME) || strncmp(lp + 1, GUARDIAN_NAME, strlen(GUARDIAN_NAME)) != 0) continue;
-    /* asleep on its pipe: its proxy is alive (another event of a pod with several workers); a zombie is done */
-    awake = rp[2] == 'R' || rp[2] == 'D';
-  }
-  if (d) closedir(d);
-  return awake;
+/* A guardian of another event that woke (its proxy died) and has not finished. */
+static int guardian_awake(pid_t pid, void *unused) {
+  (void)unused;
+  process_stat_t stat;
+  if (read_process_stat(pid, &stat) != 0 || strcmp(stat.comm, GUARDIAN_NAME) != 0) return 0;
+  /* asleep on its pipe: its proxy is alive (another event of a pod with several workers); a zombie is done */
+  return stat.state == 'R' || stat.state == 'D';
 }
 
 static void guard(int fd) {
@@ -76,7 +62,7 @@ static void guard(int fd) {
 void start_guardian(void) {
   if (!may_switch_uid || !own_uid) return; /* kill(-1) as our own uid would reach the platform */
   int64_t deadline = now_ms() + GUARDIAN_WAIT_MS;
-  while (another_guardian_awake() && now_ms() < deadline) usleep(1000);
+  while (each_process(guardian_awake, NULL) > 0 && now_ms() < deadline) usleep(1000);
   int p[2];
   /* close-on-exec: the program never holds our end, so only our death or our byte wakes it */
   if (pipe2(p, O_CLOEXEC) != 0) return;

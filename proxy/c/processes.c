@@ -73,17 +73,10 @@ void kill_everything(pid_t main_pid) {
       DIR *d = opendir("/proc");
       struct dirent *e;
       while (d && (e = readdir(d))) {
-        char path[300], stat[512];
         if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-        FILE *f = fopen(path, "r");
-        if (!f) continue;
-        size_t got = fread(stat, 1, sizeof stat - 1, f);
-        fclose(f);
-        stat[got] = 0;
-        char *rp = strrchr(stat, ')');
-        int ppid = 0;
-        if (rp && sscanf(rp + 2, "%*c %d", &ppid) == 1 && ppid == getpid()) kill(atoi(e->d_name), SIGKILL);
+        process_stat_t stat;
+        pid_t pid = (pid_t)atoi(e->d_name);
+        if (read_process_stat(pid, &stat) == 0 && stat.ppid == getpid()) kill(pid, SIGKILL);
       }
       if (d) closedir(d);
     } else {
@@ -93,8 +86,7 @@ void kill_everything(pid_t main_pid) {
   }
 }
 
-/* State (R, S, T, Z…) and session of a process, from /proc/<pid>/stat; -1 when it is gone. */
-static int process_state(pid_t pid, char *state, pid_t *session) {
+int read_process_stat(pid_t pid, process_stat_t *out) {
   char path[64], stat[1024];
   snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
   FILE *f = fopen(path, "r");
@@ -102,11 +94,25 @@ static int process_state(pid_t pid, char *state, pid_t *session) {
   size_t got = fread(stat, 1, sizeof stat - 1, f);
   fclose(f);
   stat[got] = 0;
-  /* after the command's ')': state, ppid, pgrp, session */
-  char *rp = strrchr(stat, ')');
-  int sid = 0;
-  if (!rp || sscanf(rp + 2, "%c %*d %*d %d", state, &sid) != 2) return -1;
-  *session = (pid_t)sid;
+  /* the command is between the first '(' and the last ')' (it may hold either); then state, ppid, pgrp, session */
+  char *lp = strchr(stat, '('), *rp = strrchr(stat, ')');
+  int ppid = 0, sid = 0;
+  if (!lp || !rp || rp < lp || sscanf(rp + 2, "%c %d %*d %d", &out->state, &ppid, &sid) != 3) return -1;
+  size_t len = (size_t)(rp - lp - 1);
+  if (len >= sizeof out->comm) len = sizeof out->comm - 1;
+  memcpy(out->comm, lp + 1, len);
+  out->comm[len] = 0;
+  out->ppid = (pid_t)ppid;
+  out->session = (pid_t)sid;
+  return 0;
+}
+
+/* State (R, S, T, Z…) and session of a process; -1 when it is gone. */
+static int process_state(pid_t pid, char *state, pid_t *session) {
+  process_stat_t stat;
+  if (read_process_stat(pid, &stat) != 0) return -1;
+  *state = stat.state;
+  *session = stat.session;
   return 0;
 }
 

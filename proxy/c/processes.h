@@ -10,6 +10,16 @@
 
 #define REAP_TIMEOUT_MS 3000
 
+/* What the proxy reads of /proc/<pid>/stat. */
+typedef struct {
+  char comm[32];
+  char state; /* R, S, D, T, Z… */
+  pid_t ppid;
+  pid_t session;
+} process_stat_t;
+
+/* Fills out from /proc/<pid>/stat; -1 when the process is gone. */
+int read_process_stat(pid_t pid, process_stat_t *out);
 /* pidfd_open(2) without needing glibc's wrapper (2.36): bullseye has 2.31. */
 int pidfd_open_compat(pid_t pid);
 /* CPU time a process has used so far (clock-tick resolution), from /proc/<pid>/stat. */
