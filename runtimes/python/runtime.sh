@@ -1,50 +1,102 @@
 #!/bin/sh
 # Python: no compile step. Buffered stdout on purpose (faster; the proxy reads the pipe to the end).
 set -eu
+boot=/opt/codering/python-prewarm
 case "${1:-}" in
   compile) exit 0 ;;
   run) shift; exec python3 "$CODERING_MAIN" "$@" ;;
   prewarm)
-    # The interpreter starts before the request and waits on fd 3 for `main NUL args…`
-    # (proxy/README.md); the program then runs as `python3 main.py args…` would run it.
-    exec python3 -c '
-def _codering_run():
-    # everything lives in this frame: the module namespace is handed over to the program
-    import os, sys
+    # The interpreter starts as `run` starts it, `python3 main.py` (main.py: the catalogue's main
+    # file), and waits at the end of its start-up, in a sitecustomize found first through PYTHONPATH,
+    # for `main NUL args…` on fd 3 (proxy/README.md). It then tidies up after itself and returns:
+    # python opens main.py and runs it as `python3 main.py args…` would, with no frame of ours under
+    # the program's (tracebacks, stacks, recursion depth). Another main file is started cold (exec).
+    # CODERING_MAIN is set once the request comes; exported now, it keeps its place in the environment.
+    CODERING_MAIN='' PYTHONPATH="$boot${PYTHONPATH+:$PYTHONPATH}" exec python3 main.py
+    ;;
+  prepare)
+    # At image build (runtime.yaml's `prepare`, as root): the sitecustomize, in the read-only root
+    # (a file in /tmp would be seen by the cold run that follows a prewarm ended before its request)
+    mkdir -p "$boot"
+    cat >"$boot/sitecustomize.py" <<'EOF'
+# codering: `runtime.sh prewarm` (runtimes/python/runtime.sh, which writes this file)
+import _thread
+import io
+import os
+import sys
+
+
+def _codering_read(fd):
     chunks = []
     while True:
-        chunk = os.read(3, 65536)
+        chunk = os.read(fd, 65536)
         if not chunk:
-            break
+            return b"".join(chunks)
         chunks.append(chunk)
-    os.close(3)
-    argv = b"".join(chunks).decode("utf-8", "surrogateescape").split("\0")
-    main = os.path.abspath(argv[0])
-    sys.argv[:] = argv
-    if hasattr(sys, "orig_argv"):
-        sys.orig_argv[:] = [sys.orig_argv[0]] + argv
-    sys.path[0] = os.path.dirname(main)
-    os.environ["CODERING_MAIN"] = argv[0]
-    namespace = sys.modules["__main__"].__dict__
-    builtins = namespace["__builtins__"]
-    namespace.clear()
-    namespace.update(__name__="__main__", __doc__=None, __package__=None, __spec__=None,
-                     __loader__=None, __file__=main, __cached__=None, __builtins__=builtins)
-    with open(main, "rb") as source:
-        code = compile(source.read(), main, "exec")
+
+
+def _codering_write(fd, data):
+    while data:
+        data = data[os.write(fd, data) :]
+
+
+def _codering_feed(fd, data):
     try:
-        exec(code, namespace)
-    except BaseException as error:
-        if isinstance(error, SystemExit):
-            raise
-        # drop our frames: the traceback starts in the program, as with `python3 main.py`
-        tb = error.__traceback__
-        while tb is not None and tb.tb_frame.f_code.co_filename == "<string>":
-            tb = tb.tb_next
-        sys.excepthook(type(error), error.with_traceback(tb), tb)
-        sys.exit(1)
-_codering_run()
-'
+        _codering_write(fd, data)
+    except OSError:
+        pass
+    os.close(fd)
+
+
+def _codering_wait(boot):
+    # nothing of ours is left: PYTHONPATH as the image set it, sys.path, the import caches
+    path = os.environ["PYTHONPATH"]
+    if path == boot:
+        del os.environ["PYTHONPATH"]
+    else:
+        os.environ["PYTHONPATH"] = path[len(boot) + 1 :]
+    sys.path.remove(boot)
+    sys.path_importer_cache.pop(boot, None)
+    request = _codering_read(3)
+    os.close(3)
+    # decoded as python decodes its own argv: the locale's encoding (UTF-8), surrogateescape
+    argv = request.decode("utf-8", "surrogateescape").split("\0")
+    os.environ["CODERING_MAIN"] = argv[0]
+    # stdin: a pipe the proxy fills from the request, where `run` is given a memfd of it (unless it
+    # is larger than the run may write to a file: then it stays a pipe)
+    data = _codering_read(0)
+    stdin = os.memfd_create("stdin", 0)
+    try:
+        _codering_write(stdin, data)
+        os.lseek(stdin, 0, os.SEEK_SET)
+    except OSError:
+        os.close(stdin)
+        stdin, writer = os.pipe()
+        _thread.start_new_thread(_codering_feed, (writer, data))
+    os.dup2(stdin, 0)
+    os.close(stdin)
+    # another main file: started as `run` starts it
+    if argv[0] != sys.argv[0]:
+        os.execvp("python3", ["python3"] + argv)
+    sys.argv[1:] = argv[1:]
+    if hasattr(sys, "orig_argv"):
+        sys.orig_argv[2:] = argv[1:]
+    # sys.stdin found a pipe when python started (not seekable, and it remembers): made again as
+    # python makes it, on the memfd
+    old = sys.stdin
+    buffer = io.open(0, "rb", -1, None, None, None, False)
+    buffer.raw.name = "<stdin>"
+    sys.stdin = sys.__stdin__ = io.TextIOWrapper(buffer, old.encoding, old.errors, "\n", old.line_buffering, old.write_through)
+    sys.stdin.mode = "r"
+
+
+_codering_wait(os.path.dirname(__file__))
+# the system's own sitecustomize, imported as `python3 main.py` imports it: the import system
+# hands it to site in place of this one
+del sys.modules["sitecustomize"]
+import sitecustomize  # noqa: E402,F401
+EOF
+    python3 -m compileall -q "$boot"
     ;;
   *) echo "runtime.sh: unknown step '${1:-}'" >&2; exit 2 ;;
 esac
