@@ -5,7 +5,7 @@
 
 import { Type } from '@sinclair/typebox';
 import { CoderingError } from '../../errors';
-import { errorResponses } from '../contract';
+import { errorResponses, socketErrorMessageSchema, socketOutputMessageSchema, socketResultMessageSchema, stdinMessageSchema } from '../contract';
 import type { WebSocketUpgrades } from '../websocket';
 import type { ApiInstance } from './api-instance';
 import type { RouteContext } from './route-context';
@@ -22,7 +22,13 @@ export function runSocketRoutes(app: ApiInstance, context: RouteContext, upgrade
         summary: 'Run a program with interactive stdin, over a WebSocket',
         description: RUN_SOCKET_DESCRIPTION,
         tags: ['run'],
-        response: { 101: Type.Null({ description: 'Switching Protocols: the session begins (messages above)' }), ...errorResponses },
+        response: {
+          101: {
+            description: `Switching Protocols: the session begins. Its messages from the server are below; the client's, after the run request, are ${JSON.stringify(stdinMessageSchema)}`,
+            content: { 'application/json': { schema: Type.Union([socketOutputMessageSchema, socketResultMessageSchema, socketErrorMessageSchema]) } },
+          },
+          ...errorResponses,
+        },
       },
     },
     async (request, reply) => {

@@ -4,11 +4,16 @@
  * close, its limits, who may open one (keys as a subprotocol, origins), and a client that leaves.
  */
 
+import { Type } from '@sinclair/typebox';
+import Ajv from 'ajv';
+import { socketErrorMessageSchema, socketOutputMessageSchema, socketResultMessageSchema } from '../../../registry-api/contract';
 import { parseRunMessage, parseStdinMessage } from '../../../registry-api/streaming';
 import { connectWebSocket, WebSocketRefused, type WebSocketConnection } from '../../../registry-api/websocket';
 import { bearer, FakePlatform, hello, makeTestApp, type TestApp, waitUntil } from './fakes';
 
 const text = (value: unknown) => ({ data: Buffer.from(JSON.stringify(value)), binary: false });
+/** The server's messages as /docs publishes them (the 101's content). */
+const serverMessage = new Ajv({ strict: false }).compile(Type.Union([socketOutputMessageSchema, socketResultMessageSchema, socketErrorMessageSchema]));
 
 describe('the message schema', () => {
   test('the first message is a run request, as strict as the body of POST /v1/run', () => {
@@ -72,6 +77,7 @@ describe('a session', () => {
     expect(session.messages.map((message) => message.type)).toEqual(['stdout', 'stdout', 'result']);
     expect(session.messages[1]).toEqual({ type: 'stdout', data: 'ça va\n' });
     expect(session.messages[2]?.result).toMatchObject({ status: 'ok', stdout: 'early\nça va\n', race: { mode: 'single', workers: 1 } });
+    expect(session.messages.filter((message) => !serverMessage(message))).toEqual([]);
     expect(t.platform.leases).toEqual([{ workerId: 'w1', released: true, healthy: true }]);
   });
 
@@ -81,6 +87,8 @@ describe('a session', () => {
     session.send({ runtime: 'python@3', files: [] });
     expect(await session.closed).toEqual([4400, 'invalid_request']);
     expect(session.messages).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'invalid_request', message: 'message.files must NOT have fewer than 1 items' }) }]);
+    expect(serverMessage(session.messages[0])).toBe(true);
+    expect(serverMessage({ type: 'stdout', data: 'x', encoding: 'hex' })).toBe(false);
     expect(t.platform.acquireCalls).toBe(0);
   });
 
