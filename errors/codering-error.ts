@@ -33,6 +33,9 @@ export const ERROR_CATALOGUE = {
   not_found: { status: 404, kind: 'bad_input', title: 'No such resource' },
   unauthorized: { status: 401, kind: 'bad_input', title: 'A key is needed, and none or an invalid one was sent' },
   forbidden: { status: 403, kind: 'bad_input', title: "The key's scopes, or the page's origin, do not allow this" },
+  upgrade_required: { status: 426, kind: 'bad_input', title: 'This route is a WebSocket: open it with an upgrade' },
+  // the request asks what this deployment can't do (not a failure of ours): ask another way
+  interactive_unsupported: { status: 501, kind: 'bad_input', title: 'Interactive runs need the local platform (a Nuclio function takes its stdin with the event)' },
   data_dir_in_use: { status: 409, kind: 'internal', title: 'Another API process uses this data directory' },
   invalid_catalogue: { status: 500, kind: 'internal', title: 'A runtime.yaml of the catalogue is invalid' },
   // busy

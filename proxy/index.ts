@@ -1,7 +1,18 @@
 export { encodeProxyRequest, CANCEL_LINE } from './proxy-request-encoder';
+export { encodeStdinFrame, STDIN_EOF_LINE } from './proxy-stdin-frames';
 export { decodeProxyFrame, decodeProxyResult, MalformedProxyResult } from './proxy-result-decoder';
 export { ProxyFrameReader } from './proxy-frame-reader';
 export { PROXY_SOURCE_DIR, readProxySources } from './proxy-source';
 export type { ProxySourceFile } from './proxy-source';
 export { RUN_STATUSES } from './proxy-types';
-export type { ProxyFrame, ProxyResult, RunLimits, RunStatus, SourceFile, WorkerRequest, WorkerStateFrame } from './proxy-types';
+export type {
+  OutputStream,
+  ProxyFrame,
+  ProxyResult,
+  RunLimits,
+  RunStatus,
+  SourceFile,
+  StreamingOptions,
+  WorkerRequest,
+  WorkerStateFrame,
+} from './proxy-types';

@@ -1,11 +1,12 @@
-import type { WorkerRequest } from './proxy-types';
+import type { StreamingOptions, WorkerRequest } from './proxy-types';
 
 /**
  * Encodes a request in the proxy's framing: `codering/1`, then `<field> <length>\n<bytes>\n`, then
  * `end`. Lengths are in bytes, so any content (NULs, newlines, non-UTF-8 from the files) survives
- * without escaping; the proxy never has to parse JSON.
+ * without escaping; the proxy never has to parse JSON. `streaming` asks `--serve` for output frames
+ * while the program runs (`stream 1`) and for its stdin to stay open for stdin frames (`interactive 1`).
  */
-export function encodeProxyRequest(request: WorkerRequest): Buffer {
+export function encodeProxyRequest(request: WorkerRequest, streaming: StreamingOptions = {}): Buffer {
   const parts: Buffer[] = [Buffer.from('codering/1\n')];
   const field = (name: string, value: string | Buffer): void => {
     const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
@@ -26,6 +27,8 @@ export function encodeProxyRequest(request: WorkerRequest): Buffer {
   field('output_bytes', String(Math.floor(limits.outputBytes)));
   field('processes', String(Math.floor(limits.processes)));
   field('file_bytes', String(Math.floor(limits.fileBytes)));
+  if (streaming.stream === true) field('stream', '1');
+  if (streaming.interactive === true) field('interactive', '1');
   parts.push(Buffer.from('end\n'));
   return Buffer.concat(parts);
 }

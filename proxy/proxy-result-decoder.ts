@@ -33,13 +33,21 @@ function parseObject(json: string | Buffer): Record<string, unknown> {
   return raw as Record<string, unknown>;
 }
 
-/** Decodes one frame of `--serve`: a result, or the worker's state after it (`clean`, `retired`). */
+/** Decodes one frame of `--serve`: an output chunk, a result, or the worker's state after it (`clean`, `retired`). */
 export function decodeProxyFrame(json: string | Buffer): ProxyFrame {
   const r = parseObject(json);
+  if ('stream' in r) return decodeOutput(r);
   if (!('state' in r)) return { kind: 'result', result: checkResult(r) };
   if (r.state === 'clean') return { kind: 'state', frame: { state: 'clean', cleanMs: numberOr(r.cleanMs, 'cleanMs', 0) ?? 0 } };
   if (r.state === 'retired') return { kind: 'state', frame: { state: 'retired', reason: typeof r.reason === 'string' ? r.reason : '' } };
   throw new MalformedProxyResult(`unknown state ${String(r.state)}`);
+}
+
+/** An output frame keeps the bytes as the program wrote them: text is the API's to make, at its edge. */
+function decodeOutput(r: Record<string, unknown>): ProxyFrame {
+  if (r.stream !== 'stdout' && r.stream !== 'stderr') throw new MalformedProxyResult(`unknown output stream ${String(r.stream)}`);
+  if (typeof r.data !== 'string') throw new MalformedProxyResult('output data is not a string');
+  return { kind: 'output', stream: r.stream, data: Buffer.from(r.data, 'base64') };
 }
 
 /** Decodes and checks one JSON result of the proxy (proxy/README.md). */

@@ -29,6 +29,17 @@ export interface WorkerRequest {
   limits: RunLimits;
 }
 
+/** What a `--serve` request asks beyond its result (proxy/README.md, "Streaming and interactive stdin"). */
+export interface StreamingOptions {
+  /** Output frames as the program writes, before its result. */
+  stream?: boolean;
+  /** The program's stdin stays open for stdin frames until `stdin-eof`. */
+  interactive?: boolean;
+}
+
+/** The program's two outputs, as output frames name them. */
+export type OutputStream = 'stdout' | 'stderr';
+
 /**
  * Every status the proxy can answer. `cancelled` answers a cancel of ours; `files_rejected` says the
  * request's files could not be written as given (paths that collide, too large for the box): the
@@ -71,5 +82,8 @@ export interface ProxyResult {
  */
 export type WorkerStateFrame = { state: 'clean'; cleanMs: number } | { state: 'retired'; reason: string };
 
-/** One frame of the proxy's `--serve` output. */
-export type ProxyFrame = { kind: 'result'; result: ProxyResult } | { kind: 'state'; frame: WorkerStateFrame };
+/** One frame of the proxy's `--serve` output: an output chunk of a streamed run, its result, the worker's state. */
+export type ProxyFrame =
+  | { kind: 'output'; stream: OutputStream; data: Buffer }
+  | { kind: 'result'; result: ProxyResult }
+  | { kind: 'state'; frame: WorkerStateFrame };

@@ -19,7 +19,8 @@ import { CataloguePrebuild, type ImageSource, RunImages, RuntimeWarmup } from '.
 import { BuildJobs, type JobStore } from './jobs';
 import { ApiMetrics } from './metrics';
 import type { Platform } from './platform';
-import { capacityRoutes, healthRoutes, imageRoutes, keyRoutes, runRoutes, runtimeRoutes, type RouteContext } from './routes';
+import { capacityRoutes, healthRoutes, imageRoutes, keyRoutes, runRoutes, runSocketRoutes, runtimeRoutes, type RouteContext } from './routes';
+import { WebSocketUpgrades } from './websocket';
 
 export interface AppDeps {
   config: Readonly<CoderingConfig>;
@@ -135,6 +136,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.setNotFoundHandler(handleNotFound);
   // CORS, keys, rate limits, runs in flight: before the routes (see auth/access-control.ts)
   registerAccessControl(app, { config, keys });
+  // WebSocket upgrades go through the routes and their hooks like any request
+  const upgrades = new WebSocketUpgrades(app);
 
   void app.register(swagger, {
     openapi: {
@@ -158,6 +161,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     imageRoutes(api, context);
     keyRoutes(api, keys);
     runRoutes(api, context);
+    runSocketRoutes(api, context, upgrades);
   });
 
   app.addHook('onReady', async () => {

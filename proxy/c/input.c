@@ -77,3 +77,15 @@ input_event_t input_during_run(void) {
   }
   return INPUT_NOTHING;
 }
+
+size_t input_buffered(const char **data) {
+  *data = in.buf + in.start;
+  return in.end - in.start;
+}
+
+void input_consume(size_t n) {
+  size_t have = in.end - in.start;
+  in.start += n < have ? n : have;
+}
+
+int input_read_more(void) { return fill_input(); }

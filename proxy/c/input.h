@@ -20,4 +20,10 @@ typedef enum { INPUT_NOTHING, INPUT_CANCEL, INPUT_CLOSED } input_event_t;
 /* Called when fd 0 is readable while a program runs. */
 input_event_t input_during_run(void);
 
+/* For readers of their own (stream.c): the bytes buffered and not yet taken, taking n of them, and
+   one more read of fd 0 (0 at EOF). */
+size_t input_buffered(const char **data);
+void input_consume(size_t n);
+int input_read_more(void);
+
 #endif

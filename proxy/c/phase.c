@@ -17,6 +17,7 @@
 #include "processes.h"
 #include "result.h"
 #include "sandbox.h"
+#include "stream.h"
 #include "worker.h"
 
 /* A phase's process once started, however it was: what supervision needs of it. */
@@ -37,6 +38,7 @@ static int drain(int fd, buffer_t *b, size_t *total, size_t cap, int *limited) {
   size_t room = cap > *total ? cap - *total : 0;
   size_t keep = (size_t)n < room ? (size_t)n : room;
   buf_append(b, chunk, keep);
+  stream_output(b, chunk, keep);
   *total += (size_t)n;
   if ((size_t)n > keep) {
     b->truncated = 1;
@@ -72,7 +74,7 @@ static started_t start_prewarmed(const request_t *r, prewarmed_t *pw) {
   /* its stdin is a pipe we feed from the poll loop: it started before the request had one */
   s.stdin_writer = pw->in;
   fcntl(s.stdin_writer, F_SETFL, O_NONBLOCK);
-  if (r->stdin_len == 0) {
+  if (r->stdin_len == 0 && !r->interactive) {
     close(s.stdin_writer);
     s.stdin_writer = -1;
   }
@@ -84,9 +86,11 @@ static started_t start_cold(const request_t *r, const char *phase) {
   int is_run = strcmp(phase, "run") == 0;
   int po[2], pe[2];
   if (pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0) die_internal("pipe: %s", strerror(errno));
-  int stdin_fd = (int)syscall(SYS_memfd_create, "stdin", 0);
+  /* an interactive program's stdin is a pipe we feed from the poll loop, as a prewarmed one's */
+  int stdin_writer = -1;
+  int stdin_fd = is_run && r->interactive ? stream_stdin_pipe(&stdin_writer) : (int)syscall(SYS_memfd_create, "stdin", 0);
   if (stdin_fd < 0) die_internal("memfd_create: %s", strerror(errno));
-  if (is_run && r->stdin_len) {
+  if (is_run && r->stdin_len && stdin_writer < 0) {
     size_t off = 0;
     while (off < r->stdin_len) {
       ssize_t w = write(stdin_fd, r->stdin_data + off, r->stdin_len - off);
@@ -105,7 +109,7 @@ static started_t start_cold(const request_t *r, const char *phase) {
     for (int i = 0; i < r->nargs; i++) argv[a++] = r->args[i];
   argv[a] = NULL;
 
-  started_t s = {.out = po[0], .err = pe[0], .stdin_writer = -1};
+  started_t s = {.out = po[0], .err = pe[0], .stdin_writer = stdin_writer};
   s.start = now_ms();
   s.pid = fork();
   if (s.pid < 0) die_internal("fork: %s", strerror(errno));
@@ -141,29 +145,26 @@ static void supervise(const request_t *r, started_t *s, long wall_ms, phase_t *o
     if (out_open) io = nf, fds[nf++] = (struct pollfd){.fd = s->out, .events = POLLIN};
     if (err_open) ie = nf, fds[nf++] = (struct pollfd){.fd = s->err, .events = POLLIN};
     if (serve_mode && !input_eof()) ic = nf, fds[nf++] = (struct pollfd){.fd = 0, .events = POLLIN};
-    if (s->stdin_writer >= 0) iw = nf, fds[nf++] = (struct pollfd){.fd = s->stdin_writer, .events = POLLOUT};
+    if (s->stdin_writer >= 0 && stream_stdin_wanted(r, stdin_sent)) iw = nf, fds[nf++] = (struct pollfd){.fd = s->stdin_writer, .events = POLLOUT};
     int64_t left = deadline - now_ms();
     if (left <= 0) {
       out->timed_out = 1;
       break;
     }
-    int ready = poll(fds, (nfds_t)nf, (int)left);
+    /* an interactive run's input may be buffered already (it came with the request): no wait for it */
+    int buffered = ic >= 0 && r->interactive && stream_input_ready();
+    int ready = poll(fds, (nfds_t)nf, buffered ? 0 : (int)left);
     if (ready < 0 && errno != EINTR) die_internal("poll: %s", strerror(errno));
-    if (ready <= 0) continue;
+    if (ready <= 0 && !buffered) continue;
     if (io >= 0 && fds[io].revents) out_open = drain(s->out, &out->out, &total, (size_t)r->output_bytes, &out->output_limited) != 0;
     if (ie >= 0 && fds[ie].revents) err_open = drain(s->err, &out->err, &total, (size_t)r->output_bytes, &out->output_limited) != 0;
     if (out->output_limited) break;
-    if (iw >= 0 && fds[iw].revents) {
-      ssize_t w = write(s->stdin_writer, r->stdin_data + stdin_sent, r->stdin_len - stdin_sent);
-      if (w > 0) stdin_sent += (size_t)w;
-      /* done, or the program closed its stdin (EPIPE): either way, no more to give */
-      if (stdin_sent >= r->stdin_len || (w < 0 && errno != EAGAIN && errno != EINTR) || (fds[iw].revents & (POLLERR | POLLHUP))) {
-        close(s->stdin_writer);
-        s->stdin_writer = -1;
-      }
+    if (iw >= 0 && fds[iw].revents && stream_stdin_write(s->stdin_writer, r, &stdin_sent, fds[iw].revents)) {
+      close(s->stdin_writer);
+      s->stdin_writer = -1;
     }
-    if (ic >= 0 && fds[ic].revents) {
-      input_event_t event = input_during_run();
+    if (ic >= 0 && (fds[ic].revents || buffered)) {
+      input_event_t event = r->interactive ? stream_input_during_run(fds[ic].revents != 0) : input_during_run();
       if (event == INPUT_CLOSED) {
         out->input_closed = 1;
         break;
@@ -207,6 +208,7 @@ void run_phase(const request_t *r, const char *phase, long wall_ms, phase_t *out
   memset(out, 0, sizeof *out);
   buf_init(&out->out, (size_t)r->output_bytes);
   buf_init(&out->err, (size_t)r->output_bytes);
+  stream_phase_begin(r, phase, &out->out, &out->err);
   /* only `run` can use a prewarmed interpreter: a compiler never waits for a request */
   prewarmed_t pw;
   started_t started = strcmp(phase, "run") == 0 && take_prewarmed(r, &pw) ? start_prewarmed(r, &pw) : start_cold(r, phase);

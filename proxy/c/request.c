@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "input.h"
+#include "stream.h"
 #include "worker.h"
 
 void request_free(request_t *r) {
@@ -56,8 +57,9 @@ const char *read_request(request_t *r, int *eof) {
   r->file_bytes = 16 * 1024 * 1024;
   *eof = 0;
   ssize_t n;
-  /* a `cancel` sent just as the previous program ended arrives here: it has nothing left to do */
-  while ((n = read_line(line, sizeof line)) >= 0 && strcmp(line, "cancel") == 0) {
+  stream_between_requests();
+  /* a `cancel` (or stdin) sent just as the previous program ended arrives here: it has nothing left to do */
+  while ((n = read_line(line, sizeof line)) >= 0 && (strcmp(line, "cancel") == 0 || stream_skip_late_input(line))) {
   }
   if (n < 0) {
     *eof = 1;
@@ -131,6 +133,8 @@ const char *read_request(request_t *r, int *eof) {
     else if (strcmp(name, "processes") == 0) r->processes = num;
     else if (strcmp(name, "memory_bytes") == 0) r->memory_bytes = num;
     else if (strcmp(name, "file_bytes") == 0) r->file_bytes = num;
+    else if (strcmp(name, "stream") == 0) r->stream = serve_mode && num > 0;
+    else if (strcmp(name, "interactive") == 0) r->interactive = serve_mode && num > 0;
     else numeric = 0; /* unknown fields are ignored: newer callers, older images */
     free(val);
     if (numeric && num < 0) return "bad number";

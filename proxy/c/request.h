@@ -28,6 +28,7 @@ typedef struct {
   char id[128];
   long wall_ms, cpu_ms, compile_wall_ms, output_bytes, processes;
   long long memory_bytes, file_bytes;
+  int stream, interactive; /* --serve only: output frames while it runs; stdin frames into its stdin (stream.h) */
 } request_t;
 
 /* Returns NULL on success, or a message for a malformed request. 1 in *eof on clean EOF. */

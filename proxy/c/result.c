@@ -61,6 +61,8 @@ static void emit(buffer_t *json) {
   }
 }
 
+void emit_frame(buffer_t *json) { emit(json); }
+
 void emit_simple(const char *status, const char *message) {
   buffer_t json;
   buf_init(&json, SIZE_MAX);

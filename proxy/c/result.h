@@ -14,6 +14,8 @@
 void emit_simple(const char *status, const char *message);
 /* The result of a request: compile is NULL when there was none, run is NULL when it did not run. */
 void emit_run_result(const char *status, const char *message, const phase_t *compile, const phase_t *run);
+/* Writes one JSON object whole, framed in --serve (an output frame of a streamed run, say). */
+void emit_frame(buffer_t *json);
 /* The state frames of --serve after the cleaning: proven clean, or retired (and why). */
 void emit_state_clean(int64_t clean_ms);
 void emit_state_retired(const char *why);

@@ -5,7 +5,8 @@
  *      carries no key), refuses one from an origin not in CODERING_CORS_ORIGINS with 403, and puts
  *      the CORS headers on every answer to an allowed origin, so a page can read our 401/403/429 too.
  *   2. Keys (onRequest): the route's access (route-access.ts) and the `Authorization: Bearer` key
- *      give the caller, or 401 / 403 with `WWW-Authenticate` (access-decision.ts).
+ *      (or, on a WebSocket upgrade without that header, the key a browser offers as a subprotocol:
+ *      websocket-key.ts) give the caller, or 401 / 403 with `WWW-Authenticate` (access-decision.ts).
  *   3. Rate limit (@fastify/rate-limit, a route-level onRequest, so after 2): requests a minute per
  *      key, or per address for a key-less run; `x-ratelimit-*` headers, 429 `rate_limited`.
  *   4. Runs in flight (preHandler, once the body is valid): per key or address, on the routes that
@@ -24,6 +25,7 @@ import { bearerToken, decideAccess, type Caller, type Credential } from './acces
 import { InFlightRuns } from './in-flight-runs';
 import type { KeyStore } from './key-store';
 import { routeAccess, type RouteAccess } from './route-access';
+import { webSocketKey } from './websocket-key';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -50,7 +52,8 @@ export function registerAccessControl(app: FastifyInstance, { config, keys }: Ac
   app.addHook('onRequest', async (request, reply) => {
     const { access } = accessOf(request);
     if (access === 'open') return;
-    const token = bearerToken(request.headers.authorization);
+    const bearer = bearerToken(request.headers.authorization);
+    const token = bearer === undefined ? webSocketKey(request.headers) : bearer;
     const credential: Credential =
       token === undefined ? { kind: 'none' } : token === null ? { kind: 'not-bearer' } : { kind: 'key', check: keys.check(token) };
     const decision = decideAccess(config.auth, access, credential, `${request.method} ${request.routeOptions.url}`);

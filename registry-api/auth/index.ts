@@ -12,3 +12,4 @@ export { documentAccess, openApiSecuritySchemes, SECURITY_SCHEME } from './opena
 export { routeAccess, type Access, type RouteAccess } from './route-access';
 export { grants, isScope, SCOPES, type Scope } from './scopes';
 export { announceAccess } from './start-up-access';
+export { KEY_PROTOCOL_PREFIX, webSocketKey } from './websocket-key';

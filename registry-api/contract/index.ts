@@ -13,4 +13,14 @@ export { jobListSchema, jobSchema, type JobBody } from './job-body';
 export { createdKeySchema, keyListSchema, keySchema, newKeyRequestSchema, type KeyBody, type NewKeyRequestBody } from './key-body';
 export { runRequestSchema, type RunInput } from './run-request';
 export { runResponseSchema, type AnsweredStatus, type RunResponse } from './run-response';
+export {
+  outputChunkSchema,
+  socketErrorMessageSchema,
+  socketOutputMessageSchema,
+  socketResultMessageSchema,
+  stdinMessageSchema,
+  type OutputChunk,
+  type SocketServerMessage,
+  type StdinMessage,
+} from './run-stream-messages';
 export { resolvedRuntimeSchema, runtimeListSchema, runtimeSchema, type ResolvedRuntimeBody, type RuntimeBody } from './runtime-bodies';

@@ -24,11 +24,18 @@ import { raceAttempt, type AttemptResult } from './race-attempt';
 import { BusyBackoff } from './busy-backoff';
 import { AttemptFailed } from './race-errors';
 import { checkRunInput } from './run-input';
+import { StreamedOutput, type StreamListener } from './streamed-output';
 
 export interface RunContext {
   requestId: string;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
+  /**
+   * A streamed run: the program's output goes to the listener as it comes, within the output limit.
+   * It runs on ONE worker, never raced (a second copy would stream its output a second time), and is
+   * retried on another worker only while nothing has been streamed.
+   */
+  stream?: StreamListener;
 }
 
 export interface ExecutorLog {
@@ -59,7 +66,8 @@ export class Executor {
     const requested = input.mode ?? config.raceMode;
     // A pair's second copy is only free while a core is spare for it; past that, it would slow
     // every run down (bench: node pair vs single on 2 cores), so the run is hedged instead.
-    const mode: RaceMode = requested === 'pair' && this.inFlight >= config.pairMaxInFlight ? 'hedged' : requested;
+    const mode: RaceMode =
+      context.stream !== undefined ? 'single' : requested === 'pair' && this.inFlight >= config.pairMaxInFlight ? 'hedged' : requested;
     this.inFlight += 1;
     let runtimeId = 'unknown';
     try {
@@ -71,6 +79,7 @@ export class Executor {
       const image = await images.ensure(located, context.signal);
 
       const request = { requestId: context.requestId, ...checked };
+      const streamed = context.stream === undefined ? undefined : new StreamedOutput(context.stream, checked.limits.outputBytes);
       const compiled = located.target.resolved.definition.compiled;
       const runTimeoutMs = checked.limits.wallMs + (compiled ? checked.limits.compileWallMs : 0) + config.runMarginMs;
       const failures: string[] = [];
@@ -85,7 +94,11 @@ export class Executor {
             runTimeoutMs,
             cancelGraceMs: config.cancelGraceMs,
             signal: context.signal,
-            onLease: (waitMs) => metrics.leaseWaited(runtimeId, waitMs),
+            onLease: (waitMs) => {
+              metrics.leaseWaited(runtimeId, waitMs);
+              context.stream?.started?.();
+            },
+            ...(streamed === undefined ? {} : { stream: streamed }),
             onWorkerFailure: (workerId, reason) =>
               this.options.log?.warn({ requestId: context.requestId, workerId, reason, attempt }, 'worker failed'),
           });
@@ -98,6 +111,8 @@ export class Executor {
           if (!(error instanceof AttemptFailed)) throw error;
           failures.push(...error.failures.map((failure) => `attempt ${attempt + 1}, ${failure}`));
           attempt += 1;
+          // what a streamed run wrote went out already: another worker would send it again
+          if (streamed?.touched === true) break;
           if (attempt <= config.retries) {
             retries = attempt;
             metrics.raceEvent('retry');
@@ -107,8 +122,8 @@ export class Executor {
       if (outcome === undefined) {
         throw new CoderingError(
           'workers_failed',
-          `every worker failed to run the program on ${runtimeId} (${config.retries + 1} attempts); this is our failure, not your program's`,
-          { runtime: runtimeId, attempts: config.retries + 1, failures },
+          `every worker failed to run the program on ${runtimeId} (${retries + 1} attempts); this is our failure, not your program's`,
+          { runtime: runtimeId, attempts: retries + 1, failures },
         );
       }
 

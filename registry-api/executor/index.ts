@@ -5,5 +5,7 @@ export { Race, RACE_TRANSITIONS, type RaceState } from './race';
 export { RaceSlot, SLOT_TRANSITIONS, type SlotState, type SlotTiming } from './race-slot';
 export { GuardedState, IllegalTransition, type Transitions } from './guarded-state';
 export { LatencyWindow } from './latency-window';
+export { InteractiveStdin } from './interactive-stdin';
+export { StreamedOutput, type StreamListener } from './streamed-output';
 export { checkRunInput, type UserLimits, type CheckedRun } from './run-input';
 export { fileNameProblem, MAX_FILE_NAME_BYTES } from './file-name';

@@ -25,7 +25,7 @@
 
 import { CoderingError, isCoderingError } from '../../errors';
 import type { RaceMode } from '../config';
-import { WorkerBusy, type Lease, type Platform, type ProxyResult, type RunStatus, type WorkerRequest } from '../platform';
+import { WorkerBusy, type Lease, type Platform, type ProxyResult, type RunStatus, type RunStream, type WorkerRequest } from '../platform';
 import { GuardedState, IllegalTransition, type Transitions } from './guarded-state';
 import { AttemptFailed, RunAborted } from './race-errors';
 import { RaceSlot, type SlotState } from './race-slot';
@@ -42,6 +42,8 @@ export interface AttemptOptions {
   onLease?(waitMs: number): void;
   /** Called for every worker failure, to be logged by the caller. */
   onWorkerFailure?(workerId: string, reason: string): void;
+  /** A streamed run (single mode): each worker sent the request streams to it. */
+  stream?: RunStream;
 }
 
 /** A worker's `internal_error` is its failure and `cancelled` answers our cancel: neither wins a race. */
@@ -204,7 +206,7 @@ export class Race {
     if (this.options.mode === 'hedged' && slot.index === 1 && this.maxSlots > 1) {
       this.hedge = setTimeout(() => this.guarded(() => this.hedgeDue(slot)), this.options.hedgeDelayMs);
     }
-    promiseOf(() => slot.worker.run(this.request, slot.runSignal)).then(
+    promiseOf(() => slot.worker.run(this.request, slot.runSignal, this.options.stream)).then(
       (result) => this.guarded(() => this.answerArrived(slot, result, performance.now() - sent)),
       (error: unknown) => this.guarded(() => this.runRejected(slot, error)),
     );

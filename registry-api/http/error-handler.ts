@@ -49,27 +49,39 @@ export function toCoderingError(error: FastifyError | Error): CoderingError | un
   return undefined;
 }
 
-export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
+/** What a failure answers: its status, its body, and when a busy client should try again. */
+export interface FailureAnswer {
+  status: number;
+  body: ReturnType<CoderingError['toJSON']>;
+  retryAfterSeconds?: number;
+}
+
+/**
+ * The answer to a failure, logged by its kind: the HTTP error answer, or the `error` event of an
+ * answer that had begun (a streamed run's event or WebSocket message carries the same body).
+ */
+export function describeFailure(error: unknown, request: FastifyRequest): FailureAnswer {
   if (error instanceof RunAborted) {
     // Nobody is listening any more; say so in the log, not as an error of ours.
     request.log.info('client closed the connection; run cancelled');
-    void reply.code(499).send(new CoderingError('internal', error.message).toJSON());
-    return;
+    return { status: 499, body: new CoderingError('internal', error.message).toJSON() };
   }
-  const known = toCoderingError(error);
+  const known = error instanceof Error ? toCoderingError(error) : undefined;
   if (known === undefined) {
     request.log.error({ err: error }, 'unhandled error');
-    void reply
-      .code(500)
-      .send(new CoderingError('internal', `internal error; quote request id ${request.id}`, { requestId: request.id }).toJSON());
-    return;
-  }
-  if (known.kind === 'busy') {
-    void reply.header('retry-after', String(known.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS));
+    return { status: 500, body: new CoderingError('internal', `internal error; quote request id ${request.id}`, { requestId: request.id }).toJSON() };
   }
   if (known.kind === 'internal') request.log.error({ err: error, code: known.code }, known.message);
   else if (known.kind === 'busy') request.log.debug({ code: known.code }, known.message);
-  void reply.code(known.status).send(known.toJSON());
+  const answer: FailureAnswer = { status: known.status, body: known.toJSON() };
+  if (known.kind === 'busy') answer.retryAfterSeconds = known.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
+  return answer;
+}
+
+export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
+  const answer = describeFailure(error, request);
+  if (answer.retryAfterSeconds !== undefined) void reply.header('retry-after', String(answer.retryAfterSeconds));
+  void reply.code(answer.status).send(answer.body);
 }
 
 export function handleNotFound(request: FastifyRequest, reply: FastifyReply): void {

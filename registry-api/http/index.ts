@@ -1,2 +1,2 @@
-export { handleError, handleNotFound, toCoderingError } from './error-handler';
+export { describeFailure, handleError, handleNotFound, toCoderingError, type FailureAnswer } from './error-handler';
 export { requestIdFor, REQUEST_ID_HEADER } from './request-id';

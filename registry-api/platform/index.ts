@@ -5,4 +5,5 @@
  */
 export { WorkerBusy, WorkerFailure } from './platform';
 export type { AcquireOptions, CapacityReport, Lease, Platform, PoolStats, ProxyResult, RunLimits, RunStatus, SourceFile, Worker, WorkerRequest } from './platform';
+export type { RunStream, StdinFeed, StdinSink } from './run-stream';
 export { BoundedWaitQueue, type BoundedWaitQueueOptions } from './bounded-wait-queue';

@@ -6,6 +6,7 @@
  */
 
 import type { ProxyResult, WorkerRequest } from '../../proxy';
+import type { RunStream } from './run-stream';
 
 // The request/result types belong to the proxy's protocol; re-exported here for the platforms.
 export type {
@@ -56,9 +57,11 @@ export interface Worker {
    * Runs one request. Aborting `signal` cancels the run (the loser of a race): the promise then
    * resolves with status `cancelled`, or rejects with WorkerFailure if the worker could not be
    * cancelled cleanly. Rejects with WorkerFailure on any failure of ours, with WorkerBusy when the
-   * worker refused the request because it was busy (nothing ran).
+   * worker refused the request because it was busy (nothing ran). With `stream`, the program's
+   * output also goes to it as it comes (or, from a worker that can't stream, whole at the end), and
+   * its stdin takes what `stream.stdin` sends.
    */
-  run(request: WorkerRequest, signal: AbortSignal): Promise<ProxyResult>;
+  run(request: WorkerRequest, signal: AbortSignal, stream?: RunStream): Promise<ProxyResult>;
 }
 
 export interface Lease {

@@ -2,12 +2,14 @@ import {
   CANCEL_LINE,
   decodeProxyFrame,
   encodeProxyRequest,
+  encodeStdinFrame,
   MalformedProxyResult,
   ProxyFrameReader,
+  STDIN_EOF_LINE,
   type ProxyFrame,
   type WorkerStateFrame,
 } from '../../../proxy';
-import { type ProxyResult, type Worker, WorkerFailure, type WorkerRequest } from '..';
+import { type ProxyResult, type RunStream, type Worker, WorkerFailure, type WorkerRequest } from '..';
 import type { WorkerStreams } from '../../../factory/engine';
 
 export interface LocalWorkerOptions {
@@ -28,6 +30,8 @@ interface Cleaning {
 interface PendingRun {
   resolve(result: ProxyResult): void;
   reject(error: WorkerFailure): void;
+  /** A streamed run's listener: the output frames before the result go to it. */
+  stream?: RunStream;
 }
 
 /**
@@ -93,7 +97,7 @@ export class LocalWorker implements Worker {
     return new Promise((resolve) => cleaning.waiters.push(resolve));
   }
 
-  run(request: WorkerRequest, signal: AbortSignal): Promise<ProxyResult> {
+  run(request: WorkerRequest, signal: AbortSignal, stream?: RunStream): Promise<ProxyResult> {
     if (this.brokenReason) return Promise.reject(new WorkerFailure(`worker ${this.id} is broken: ${this.brokenReason}`, this.id));
     if (this.pending) return Promise.reject(new WorkerFailure(`worker ${this.id} is already running a request`, this.id));
     if (this.cleaning) return Promise.reject(new WorkerFailure(`worker ${this.id} is not proven clean yet`, this.id));
@@ -101,6 +105,7 @@ export class LocalWorker implements Worker {
     const deadlineMs = limits.compileWallMs + limits.wallMs + this.options.graceMs;
     return new Promise<ProxyResult>((resolve, reject) => {
       let cancelTimer: NodeJS.Timeout | undefined;
+      let detachStdin = (): void => undefined;
       const timer = setTimeout(() => {
         this.breakDown(`no answer within ${deadlineMs} ms`);
       }, deadlineMs);
@@ -113,6 +118,7 @@ export class LocalWorker implements Worker {
         clearTimeout(timer);
         clearTimeout(cancelTimer);
         signal.removeEventListener('abort', onAbort);
+        detachStdin();
         this.pending = null;
       };
       const run: PendingRun = {
@@ -124,10 +130,22 @@ export class LocalWorker implements Worker {
           settle();
           reject(error);
         },
+        ...(stream === undefined ? {} : { stream }),
       };
       this.pending = run;
       signal.addEventListener('abort', onAbort, { once: true });
-      this.streams.stdin.write(encodeProxyRequest(request));
+      this.streams.stdin.write(encodeProxyRequest(request, { stream: stream !== undefined, interactive: stream?.stdin !== undefined }));
+      if (stream?.stdin !== undefined) {
+        // after the request, in the same stream: the proxy reads them while the program runs
+        detachStdin = stream.stdin.attach({
+          write: (data) => {
+            if (this.pending === run && data.length > 0) this.streams.stdin.write(encodeStdinFrame(data));
+          },
+          end: () => {
+            if (this.pending === run) this.streams.stdin.write(STDIN_EOF_LINE);
+          },
+        });
+      }
       if (signal.aborted) onAbort();
     });
   }
@@ -153,6 +171,18 @@ export class LocalWorker implements Worker {
     const run = this.pending;
     if (!run || this.cleaning) {
       this.breakDown('it answered without a request');
+      return;
+    }
+    if (frame.kind === 'output') {
+      if (!run.stream) {
+        this.breakDown('it sent output frames for a run that did not ask for them');
+        return;
+      }
+      try {
+        run.stream.output(frame.stream, frame.data);
+      } catch {
+        // the listener's own failure is not the worker's: the run goes on, its result still comes
+      }
       return;
     }
     const { result } = frame;

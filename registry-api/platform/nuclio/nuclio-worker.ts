@@ -7,10 +7,14 @@
  * proxy always exits 0 and writes only its JSON result, so anything but a 200 with a decodable result
  * is a worker failure, never the user's — except the 503: the replica did not take the event at all
  * (its one worker was busy), which is WorkerBusy, "try again later", not a failure.
+ *
+ * One answer per event also means a function can't stream: a streamed run's outputs are handed to
+ * its listener whole when the answer comes (stdout, then stderr), and interactive stdin is refused
+ * by the API before any worker is asked (proxy/README.md, "Streaming and interactive stdin").
  */
 
 import { encodeProxyRequest, decodeProxyResult, MalformedProxyResult } from '../../../proxy';
-import { WorkerBusy, WorkerFailure, type ProxyResult, type Worker, type WorkerRequest } from '..';
+import { WorkerBusy, WorkerFailure, type ProxyResult, type RunStream, type Worker, type WorkerRequest } from '..';
 import type { FunctionEndpoint, FunctionTarget } from './function-endpoint';
 import { BodyTooLarge, readCappedBody } from './read-capped-body';
 
@@ -29,6 +33,9 @@ export interface NuclioWorkerOptions {
   /** After a busy answer, how long the slot stays taken: the replica was busy with an event we did not count. */
   busyHoldMs: number;
 }
+
+/** Results whose outputs are not the program's answer to a client: nothing of them is streamed. */
+const UNSTREAMED: ReadonlySet<ProxyResult['status']> = new Set(['internal_error', 'cancelled', 'files_rejected']);
 
 /** What a status other than 200 means, for the failure's message. */
 const STATUS_MEANING: Record<number, string> = {
@@ -60,7 +67,7 @@ export class NuclioWorker implements Worker {
     return Math.min(compileWallMs + wallMs + this.options.runMarginMs, this.options.invokeTimeoutMs);
   }
 
-  async run(request: WorkerRequest, signal: AbortSignal): Promise<ProxyResult> {
+  async run(request: WorkerRequest, signal: AbortSignal, stream?: RunStream): Promise<ProxyResult> {
     if (signal.aborted) return cancelledResult();
     const timeoutMs = this.deadlineMs(request);
     const deadline = AbortSignal.timeout(timeoutMs);
@@ -97,12 +104,19 @@ export class NuclioWorker implements Worker {
       const meaning = STATUS_MEANING[status] ?? 'unexpected status';
       throw this.failure(`HTTP ${status}: ${meaning}: ${excerpt(body)}`);
     }
+    let result: ProxyResult;
     try {
-      return decodeProxyResult(body);
+      result = decodeProxyResult(body);
     } catch (error) {
       if (error instanceof MalformedProxyResult) throw this.failure(`${error.message}: ${excerpt(body)}`, error);
       throw error;
     }
+    // the program's answer, not ours (an internal error is retried, a cancel answered nobody): streamed at the end
+    if (stream !== undefined && !UNSTREAMED.has(result.status)) {
+      stream.output('stdout', Buffer.from(result.stdout, 'utf8'));
+      stream.output('stderr', Buffer.from(result.stderr, 'utf8'));
+    }
+    return result;
   }
 
   private failure(message: string, cause?: unknown): WorkerFailure {

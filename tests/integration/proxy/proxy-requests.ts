@@ -2,7 +2,7 @@
  * Requests for the proxy binary's tests: well-formed ones through the API's own encoder (so the
  * tests speak exactly what the platforms send), raw ones for what no encoder would write.
  */
-import { encodeProxyRequest, type RunLimits, type SourceFile } from '../../../proxy';
+import { encodeProxyRequest, type RunLimits, type SourceFile, type StreamingOptions } from '../../../proxy';
 
 /** Roomy limits: each test narrows the one it is about. memoryBytes and processes 0: unchecked. */
 export const LIMITS: RunLimits = {
@@ -20,6 +20,8 @@ export interface ShellRequest {
   args?: string[];
   stdin?: string;
   limits?: Partial<RunLimits>;
+  /** Output frames while it runs, stdin frames into it (`--serve` only). */
+  streaming?: StreamingOptions;
 }
 
 /** A request whose program is a shell script, `main.sh` (the test runtime.sh runs it with sh). */
@@ -31,7 +33,7 @@ export function shellRequest(script: string, options: ShellRequest = {}): Buffer
     stdin: options.stdin ?? '',
     args: options.args ?? [],
     limits: { ...LIMITS, ...options.limits },
-  });
+  }, options.streaming);
 }
 
 /** A request written field by field, as given: `codering/1`, each `<name> <length>\n<bytes>\n`, `end`. */

@@ -24,3 +24,4 @@ export {
   type SandboxAttack,
 } from './sandbox-attacks';
 export { runLeased } from './run-leased';
+export { openRunSocket, postEventStream, type Arrival, type EventStreamRun, type SocketRun } from './streamed-run';

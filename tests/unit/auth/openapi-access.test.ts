@@ -36,6 +36,7 @@ test('the bearer scheme, and on each route the scope it needs with its 401, 403 
       'GET /v1/images/jobs/{id}: build',
       'GET /v1/images/jobs: build',
       'GET /v1/keys: admin',
+      'GET /v1/run/ws: run',
       'GET /v1/runtimes/{spec}: run',
       'GET /v1/runtimes: run',
       'POST /v1/images: build',

@@ -16,6 +16,7 @@ import { JobStore } from '../../../registry-api/jobs';
 import { ApiMetrics } from '../../../registry-api/metrics';
 import { NuclioImageSource, NuclioPlatform } from '../../../registry-api/platform/nuclio';
 import { KeyStore } from '../../../registry-api/auth';
+import { connectWebSocket, WebSocketRefused } from '../../../registry-api/websocket';
 import { bearer, testCatalogue, waitUntil } from '../registry-api/fakes';
 import { startFakeImageRegistry, type FakeImageRegistry } from './fake-image-registry';
 import { startFakeNuclio, type FakeNuclio } from './fake-nuclio-server';
@@ -201,6 +202,35 @@ describe('runs on nuclio', () => {
     const metrics = (await t.app.inject({ url: '/metrics', headers: t.admin })).body;
     expect(metrics).toMatch(/codering_race_events_total\{outcome="busy"\} [1-9]/);
     expect(metrics).not.toMatch(/outcome="retry"/);
+  });
+});
+
+describe('streamed runs on nuclio: a function answers once per event', () => {
+  test('POST /v1/run as events: the outputs come as events at the end, then the result', async () => {
+    t = await startApp();
+    t.fixture.addFunction('python@3.13.5');
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/run',
+      headers: { accept: 'text/event-stream' },
+      payload: { runtime: 'python@3', files: [{ name: 'main.py', content: 'print(input())' }], stdin: 'hi nuclio' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    const events = response.body.split('\n\n').filter((block) => block !== '');
+    expect(events[0]).toBe('event: stdout\ndata: {"data":"hi nuclio"}');
+    expect(events[1]).toMatch(/^event: result\ndata: \{"status":"ok","stdout":"hi nuclio"/);
+    expect(events).toHaveLength(2);
+  });
+
+  test('GET /v1/run/ws is refused with 501 interactive_unsupported: stdin goes with the event', async () => {
+    t = await startApp();
+    t.fixture.addFunction('python@3.13.5');
+    const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const refused = await connectWebSocket(`${base.replace(/^http/, 'ws')}/v1/run/ws`).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(WebSocketRefused);
+    expect((refused as WebSocketRefused).status).toBe(501);
+    expect(JSON.parse((refused as WebSocketRefused).body)).toMatchObject({ error: { code: 'interactive_unsupported' } });
   });
 });
 

@@ -51,6 +51,12 @@ export class FakeProxy {
     if (after !== 'none' && result.status !== 'internal_error') this.state(after);
   }
 
+  /** An output frame of a streamed run, as the proxy writes one while the program runs. */
+  output(stream: 'stdout' | 'stderr', data: string | Buffer): void {
+    const json = JSON.stringify({ stream, data: Buffer.from(data).toString('base64') });
+    this.stdout.write(`codering/1 ${Buffer.byteLength(json)}\n${json}\n`);
+  }
+
   state(state: 'clean' | 'retired'): void {
     const json = JSON.stringify(state === 'clean' ? { state, cleanMs: 1 } : { state, reason: '/box still has 3 entries' });
     this.stdout.write(`codering/1 ${Buffer.byteLength(json)}\n${json}\n`);

@@ -1,3 +1,4 @@
+import { InteractiveStdin } from '../../../registry-api/executor';
 import { LocalWorker } from '../../../registry-api/platform/local';
 import { WorkerFailure, type WorkerRequest } from '../../../registry-api/platform';
 import { FakeProxy } from './fake-worker-streams';
@@ -114,5 +115,65 @@ describe('LocalWorker', () => {
     await expect(worker.run(request, new AbortController().signal)).rejects.toThrow(/no answer within 200 ms/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
     expect(worker.broken).not.toBeNull();
+  });
+});
+
+describe('LocalWorker, streamed', () => {
+  it('asks for output frames and hands each to the listener, in order, before the result', async () => {
+    const proxy = new FakeProxy();
+    const seen: string[] = [];
+    const running = make(proxy).run(request, new AbortController().signal, { output: (stream, data) => seen.push(`${stream}:${data.toString()}`) });
+    await tick();
+    const sent = proxy.received.join('');
+    expect(sent).toContain('\nstream 1\n1\n');
+    expect(sent).not.toContain('interactive');
+    proxy.output('stdout', 'one\n');
+    proxy.output('stderr', Buffer.from([0xff]));
+    proxy.output('stdout', 'two\n');
+    await tick();
+    expect(seen).toEqual(['stdout:one\n', `stderr:${Buffer.from([0xff]).toString()}`, 'stdout:two\n']);
+    proxy.answer({ status: 'ok', stdout: Buffer.from('one\ntwo\n').toString('base64') });
+    await expect(running).resolves.toMatchObject({ stdout: 'one\ntwo\n' });
+  });
+
+  it('sends the client stdin after the request, as stdin frames then stdin-eof, and none once the run is over', async () => {
+    const proxy = new FakeProxy();
+    const stdin = new InteractiveStdin(1024);
+    stdin.write(Buffer.from('before\n'));
+    const running = make(proxy).run(request, new AbortController().signal, { output: () => undefined, stdin });
+    stdin.write(Buffer.from('héllo\n'));
+    stdin.end();
+    await tick();
+    const sent = proxy.received.join('');
+    expect(sent).toContain('\ninteractive 1\n1\n');
+    expect(sent.slice(sent.indexOf('end\n'))).toBe('end\nstdin 7\nbefore\n\nstdin 7\nhéllo\n\nstdin-eof\n');
+    proxy.answer({ status: 'ok' });
+    await running;
+    const before = proxy.received.length;
+    stdin.write(Buffer.from('late'));
+    await tick();
+    expect(proxy.received).toHaveLength(before);
+  });
+
+  it('output frames for a run that did not ask for them break the worker', async () => {
+    const proxy = new FakeProxy();
+    const worker = make(proxy);
+    const running = worker.run(request, new AbortController().signal);
+    proxy.output('stdout', 'unasked');
+    await expect(running).rejects.toThrow(/output frames for a run that did not ask for them/);
+  });
+
+  it("a listener's own failure is not the worker's: the run goes on", async () => {
+    const proxy = new FakeProxy();
+    const worker = make(proxy);
+    const running = worker.run(request, new AbortController().signal, {
+      output: () => {
+        throw new Error('the client is gone');
+      },
+    });
+    proxy.output('stdout', 'x');
+    proxy.answer({ status: 'ok' });
+    await expect(running).resolves.toMatchObject({ status: 'ok' });
+    expect(worker.broken).toBeNull();
   });
 });

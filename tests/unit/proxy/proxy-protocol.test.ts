@@ -2,8 +2,10 @@ import {
   decodeProxyFrame,
   decodeProxyResult,
   encodeProxyRequest,
+  encodeStdinFrame,
   MalformedProxyResult,
   ProxyFrameReader,
+  STDIN_EOF_LINE,
   type WorkerRequest,
 } from '../../../proxy';
 
@@ -133,5 +135,27 @@ describe('ProxyFrameReader', () => {
   it('treats stray bytes as a broken worker', () => {
     const reader = new ProxyFrameReader(() => undefined);
     expect(() => reader.push(Buffer.from('hello\n'))).toThrow(MalformedProxyResult);
+  });
+});
+
+describe('streamed runs in the proxy protocol', () => {
+  it('asks for output frames with `stream 1` and an open stdin with `interactive 1`, before `end`; neither by default', () => {
+    const plain = encodeProxyRequest(request).toString();
+    expect(plain).not.toMatch(/\n(stream|interactive) /);
+    const streamed = encodeProxyRequest(request, { stream: true, interactive: true }).toString();
+    expect(streamed.endsWith('stream 1\n1\ninteractive 1\n1\nend\n')).toBe(true);
+  });
+
+  it('decodes an output frame to the bytes the program wrote', () => {
+    const bytes = Buffer.from([0x68, 0xc3, 0xff, 0x0a]);
+    expect(decodeProxyFrame(JSON.stringify({ stream: 'stderr', data: bytes.toString('base64') }))).toEqual({ kind: 'output', stream: 'stderr', data: bytes });
+    expect(() => decodeProxyFrame('{"stream":"stdin","data":""}')).toThrow(MalformedProxyResult);
+    expect(() => decodeProxyFrame('{"stream":"stdout","data":5}')).toThrow(MalformedProxyResult);
+  });
+
+  it('frames stdin by its byte length, whatever the bytes; `stdin-eof` ends it', () => {
+    expect(encodeStdinFrame(Buffer.from('a\nb')).toString()).toBe('stdin 3\na\nb\n');
+    expect(encodeStdinFrame(Buffer.from('é')).toString()).toBe('stdin 2\né\n');
+    expect(STDIN_EOF_LINE.toString()).toBe('stdin-eof\n');
   });
 });

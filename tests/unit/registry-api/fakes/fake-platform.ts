@@ -13,6 +13,7 @@ import {
   type Platform,
   type PoolStats,
   type ProxyResult,
+  type RunStream,
   type Worker,
   type WorkerRequest,
 } from '../../../../registry-api/platform';
@@ -30,6 +31,10 @@ export interface WorkerScript {
   hang?: boolean;
   /** What an abort does: answer `cancelled` (default), fail, or nothing at all. */
   onAbort?: 'cancelled' | 'fail' | 'ignore';
+  /** A streamed run's output, each chunk `atMs` after the run starts (before the answer, at `delayMs`). */
+  chunks?: { stream?: 'stdout' | 'stderr'; data: string | Buffer; atMs: number }[];
+  /** A streamed run's interactive stdin: each piece is written back on stdout; its end is the answer. */
+  echoStdin?: boolean;
 }
 
 export interface LeaseRecord {
@@ -62,6 +67,8 @@ export class FakePlatform implements Platform {
   readonly leases: LeaseRecord[] = [];
   readonly requests: WorkerRequest[] = [];
   readonly runStarts: number[] = [];
+  /** The stream of each streamed run, in order. */
+  readonly streams: RunStream[] = [];
   readonly aborts: string[] = [];
   readonly warmed: string[] = [];
   acquireCalls = 0;
@@ -178,20 +185,46 @@ export class FakePlatform implements Platform {
     return {
       id,
       image: `${image}@sha256:fake`,
-      run: (request, signal) => {
+      run: (request, signal, stream) => {
         this.requests.push(request);
         this.runStarts.push(performance.now() - this.started);
         const script = this.scripts.shift() ?? {};
-        return runScript(id, script, signal, () => this.aborts.push(id));
+        if (stream !== undefined) this.streams.push(stream);
+        return runScript(id, script, signal, () => this.aborts.push(id), stream);
       },
     };
   }
 }
 
-function runScript(id: string, script: WorkerScript, signal: AbortSignal, onAbort: () => void): Promise<ProxyResult> {
+function runScript(id: string, script: WorkerScript, signal: AbortSignal, onAbort: () => void, stream?: RunStream): Promise<ProxyResult> {
   return new Promise((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
-    if (!script.hang) {
+    const chunkTimers = (script.chunks ?? []).map((chunk) =>
+      setTimeout(() => stream?.output(chunk.stream ?? 'stdout', Buffer.from(chunk.data)), chunk.atMs),
+    );
+    signal.addEventListener('abort', () => chunkTimers.forEach(clearTimeout), { once: true });
+    if (script.echoStdin === true && stream?.stdin !== undefined) {
+      const echoed: Buffer[] = [];
+      let attached = true;
+      const detach = (): void => {
+        attached = false;
+        release();
+      };
+      const release = stream.stdin.attach({
+        write: (data) => {
+          if (!attached) return;
+          echoed.push(data);
+          stream.output('stdout', data);
+        },
+        end: () => {
+          if (!attached) return;
+          attached = false;
+          signal.removeEventListener('abort', abort);
+          resolve(okResult({ ...script.result, stdout: Buffer.concat(echoed).toString('utf8') }));
+        },
+      });
+      signal.addEventListener('abort', detach, { once: true });
+    } else if (!script.hang) {
       timer = setTimeout(() => {
         signal.removeEventListener('abort', abort);
         if (script.busy === true) reject(new WorkerBusy('HTTP 503: every worker of the replica is busy', id));
