@@ -8,12 +8,17 @@
 
 #include <stdint.h>
 
+#include "buffer.h"
 #include "phase.h"
 
 /* A result with no output (internal_error, files_rejected): status and message only. */
 void emit_simple(const char *status, const char *message);
 /* The result of a request: compile is NULL when there was none, run is NULL when it did not run. */
 void emit_run_result(const char *status, const char *message, const phase_t *compile, const phase_t *run);
+/* A result's fields in their order, from its opening brace to its message: the caller closes it. */
+void buf_result_fields(buffer_t *json, const char *status, const char *message, const phase_t *compile, const phase_t *run);
+/* Writes one answer whole (framed in --serve); a caller that stopped listening ends us. */
+void emit_json(buffer_t *json);
 /* The state frames of --serve after the cleaning: proven clean, or retired (and why). */
 void emit_state_clean(int64_t clean_ms);
 void emit_state_retired(const char *why);

@@ -9,10 +9,13 @@ import type { ProxyResult, WorkerRequest } from '../../proxy';
 
 // The request/result types belong to the proxy's protocol; re-exported here for the platforms.
 export type {
+  CaseLimits,
+  ProxyCaseResult,
   ProxyResult,
   RunLimits,
   RunStatus,
   SourceFile,
+  WorkerCase,
   WorkerRequest,
 } from '../../proxy';
 

@@ -4,6 +4,7 @@ import {
   encodeProxyRequest,
   MalformedProxyResult,
   ProxyFrameReader,
+  runWallMs,
   type ProxyFrame,
   type WorkerStateFrame,
 } from '../../../proxy';
@@ -97,8 +98,7 @@ export class LocalWorker implements Worker {
     if (this.brokenReason) return Promise.reject(new WorkerFailure(`worker ${this.id} is broken: ${this.brokenReason}`, this.id));
     if (this.pending) return Promise.reject(new WorkerFailure(`worker ${this.id} is already running a request`, this.id));
     if (this.cleaning) return Promise.reject(new WorkerFailure(`worker ${this.id} is not proven clean yet`, this.id));
-    const { limits } = request;
-    const deadlineMs = limits.compileWallMs + limits.wallMs + this.options.graceMs;
+    const deadlineMs = request.limits.compileWallMs + runWallMs(request) + this.options.graceMs;
     return new Promise<ProxyResult>((resolve, reject) => {
       let cancelTimer: NodeJS.Timeout | undefined;
       const timer = setTimeout(() => {

@@ -9,7 +9,7 @@
  * (its one worker was busy), which is WorkerBusy, "try again later", not a failure.
  */
 
-import { encodeProxyRequest, decodeProxyResult, MalformedProxyResult } from '../../../proxy';
+import { encodeProxyRequest, decodeProxyResult, MalformedProxyResult, runWallMs } from '../../../proxy';
 import { WorkerBusy, WorkerFailure, type ProxyResult, type Worker, type WorkerRequest } from '..';
 import type { FunctionEndpoint, FunctionTarget } from './function-endpoint';
 import { BodyTooLarge, readCappedBody } from './read-capped-body';
@@ -19,7 +19,7 @@ export interface NuclioWorkerOptions {
   image: string;
   target: FunctionTarget;
   endpoint: FunctionEndpoint;
-  /** Added to the run's compile and wall limits: the proxy's own overhead and the network. */
+  /** Added to the run's compile and wall limits (every test case's): the proxy's own overhead and the network. */
   runMarginMs: number;
   /** No call waits longer, whatever the limits (keep it at the functions' `eventTimeout`). */
   invokeTimeoutMs: number;
@@ -56,8 +56,7 @@ export class NuclioWorker implements Worker {
   }
 
   deadlineMs(request: WorkerRequest): number {
-    const { compileWallMs, wallMs } = request.limits;
-    return Math.min(compileWallMs + wallMs + this.options.runMarginMs, this.options.invokeTimeoutMs);
+    return Math.min(request.limits.compileWallMs + runWallMs(request) + this.options.runMarginMs, this.options.invokeTimeoutMs);
   }
 
   async run(request: WorkerRequest, signal: AbortSignal): Promise<ProxyResult> {

@@ -2,7 +2,7 @@
  * Requests for the proxy binary's tests: well-formed ones through the API's own encoder (so the
  * tests speak exactly what the platforms send), raw ones for what no encoder would write.
  */
-import { encodeProxyRequest, type RunLimits, type SourceFile } from '../../../proxy';
+import { encodeProxyRequest, type CaseLimits, type RunLimits, type SourceFile } from '../../../proxy';
 
 /** Roomy limits: each test narrows the one it is about. memoryBytes and processes 0: unchecked. */
 export const LIMITS: RunLimits = {
@@ -22,15 +22,26 @@ export interface ShellRequest {
   limits?: Partial<RunLimits>;
 }
 
-/** A request whose program is a shell script, `main.sh` (the test runtime.sh runs it with sh). */
-export function shellRequest(script: string, options: ShellRequest = {}): Buffer {
+/** One test case of a shell request: its stdin, args and limits over the request's. */
+export interface ShellCase {
+  stdin?: string;
+  args?: string[];
+  limits?: Partial<CaseLimits>;
+}
+
+/** A request whose program is a shell script, `main.sh` (the test runtime.sh runs it with sh); with `cases`, a batch. */
+export function shellRequest(script: string, options: ShellRequest = {}, cases?: ShellCase[]): Buffer {
+  const limits = { ...LIMITS, ...options.limits };
   return encodeProxyRequest({
     requestId: 'proxy-test',
     files: [{ name: 'main.sh', content: script }, ...(options.files ?? [])],
     main: 'main.sh',
     stdin: options.stdin ?? '',
     args: options.args ?? [],
-    limits: { ...LIMITS, ...options.limits },
+    limits,
+    ...(cases === undefined
+      ? {}
+      : { cases: cases.map((testCase) => ({ stdin: testCase.stdin ?? '', args: testCase.args ?? [], limits: { ...limits, ...testCase.limits } })) }),
   });
 }
 
