@@ -12,5 +12,6 @@ export { imageRequestSchema, type ImageRequestBody } from './image-request';
 export { jobListSchema, jobSchema, type JobBody } from './job-body';
 export { createdKeySchema, keyListSchema, keySchema, newKeyRequestSchema, type KeyBody, type NewKeyRequestBody } from './key-body';
 export { runRequestSchema, type RunInput } from './run-request';
-export { runResponseSchema, type AnsweredStatus, type RunResponse } from './run-response';
+export { COMPARE_MODES, DEFAULT_COMPARE_MODE, type CompareMode } from './compare-modes';
+export { CASE_STATUSES, runResponseSchema, VERDICTS, type AnsweredStatus, type CaseAnswer, type CaseStatus, type RunResponse, type Verdict } from './run-response';
 export { resolvedRuntimeSchema, runtimeListSchema, runtimeSchema, type ResolvedRuntimeBody, type RuntimeBody } from './runtime-bodies';
