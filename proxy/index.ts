@@ -1,19 +1,9 @@
 export { encodeProxyRequest, CANCEL_LINE } from './proxy-request-encoder';
 export { decodeProxyFrame, decodeProxyResult, MalformedProxyResult } from './proxy-result-decoder';
 export { ProxyFrameReader } from './proxy-frame-reader';
+export { CASE_OVERHEAD_MS, runWallMs } from './run-wall';
+export type { CaseLimits, ProxyCaseResult, WorkerCase } from './proxy-types';
 export { PROXY_SOURCE_DIR, readProxySources } from './proxy-source';
 export type { ProxySourceFile } from './proxy-source';
 export { RUN_STATUSES } from './proxy-types';
-export { CASE_OVERHEAD_MS, runWallMs } from './run-wall';
-export type {
-  CaseLimits,
-  ProxyCaseResult,
-  ProxyFrame,
-  ProxyResult,
-  RunLimits,
-  RunStatus,
-  SourceFile,
-  WorkerCase,
-  WorkerRequest,
-  WorkerStateFrame,
-} from './proxy-types';
+export type { ProxyFrame, ProxyResult, RunLimits, RunStatus, SourceFile, WorkerRequest, WorkerStateFrame } from './proxy-types';

@@ -1,55 +1,50 @@
-import type { WorkerCase, WorkerRequest } from './proxy-types';
-
-type Field = [name: string, value: string | Buffer];
-
-/** Fields as the proxy reads them: `<field> <length>\n<bytes>\n`, lengths in bytes. */
-function encodeFields(fields: Field[]): Buffer[] {
-  return fields.flatMap(([name, value]) => {
-    const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
-    return [Buffer.from(`${name} ${bytes.length}\n`), bytes, Buffer.from('\n')];
-  });
-}
-
-const integer = (value: number, round: (x: number) => number = Math.floor): string => String(round(value));
-
-/** A test case's own fields, framed like the request's and sent whole as one `case` field. */
-function caseFields(testCase: WorkerCase): Field[] {
-  const { limits } = testCase;
-  return [
-    ['stdin', testCase.stdin],
-    ...testCase.args.map((arg): Field => ['arg', arg]),
-    ['wall_ms', integer(limits.wallMs, Math.ceil)],
-    ['cpu_ms', integer(limits.cpuMs, Math.ceil)],
-    ['memory_bytes', integer(limits.memoryBytes)],
-    ['output_bytes', integer(limits.outputBytes)],
-    ['processes', integer(limits.processes)],
-  ];
-}
+import type { WorkerRequest } from './proxy-types';
 
 /**
  * Encodes a request in the proxy's framing: `codering/1`, then `<field> <length>\n<bytes>\n`, then
  * `end`. Lengths are in bytes, so any content (NULs, newlines, non-UTF-8 from the files) survives
- * without escaping; the proxy never has to parse JSON. A test case is one `case` field whose bytes
- * are the case's own fields in the same framing.
+ * without escaping; the proxy never has to parse JSON.
  */
 export function encodeProxyRequest(request: WorkerRequest): Buffer {
-  const { limits, cases } = request;
-  const fields: Field[] = [
-    ['id', request.requestId],
-    ...request.files.map((file): Field => ['file', Buffer.concat([Buffer.from(file.name, 'utf8'), Buffer.from([0]), Buffer.from(file.content, 'utf8')])]),
-    ['main', request.main],
-    // with cases, each has its own stdin and args: the proxy does not read the request's
-    ...(cases === undefined ? [['stdin', request.stdin] as Field, ...request.args.map((arg): Field => ['arg', arg])] : []),
-    ['wall_ms', integer(limits.wallMs, Math.ceil)],
-    ['cpu_ms', integer(limits.cpuMs, Math.ceil)],
-    ['compile_wall_ms', integer(limits.compileWallMs, Math.ceil)],
-    ['memory_bytes', integer(limits.memoryBytes)],
-    ['output_bytes', integer(limits.outputBytes)],
-    ['processes', integer(limits.processes)],
-    ['file_bytes', integer(limits.fileBytes)],
-    ...(cases ?? []).map((testCase): Field => ['case', Buffer.concat(encodeFields(caseFields(testCase)))]),
+  const parts: Buffer[] = [Buffer.from('codering/1\n')];
+  const field = (name: string, value: string | Buffer): void => {
+    const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+    parts.push(Buffer.from(`${name} ${bytes.length}\n`), bytes, Buffer.from('\n'));
+  };
+  field('id', request.requestId);
+  for (const file of request.files) {
+    field('file', Buffer.concat([Buffer.from(file.name, 'utf8'), Buffer.from([0]), Buffer.from(file.content, 'utf8')]));
+  }
+  field('main', request.main);
+  field('stdin', request.stdin);
+  for (const arg of request.args) field('arg', arg);
+  // test cases: the proxy reads each case's stdin and args, never the request's own (proxy/README.md)
+  for (const testCase of request.cases ?? []) field('case', encodeCase(testCase));
+  const { limits } = request;
+  field('wall_ms', String(Math.ceil(limits.wallMs)));
+  field('cpu_ms', String(Math.ceil(limits.cpuMs)));
+  field('compile_wall_ms', String(Math.ceil(limits.compileWallMs)));
+  field('memory_bytes', String(Math.floor(limits.memoryBytes)));
+  field('output_bytes', String(Math.floor(limits.outputBytes)));
+  field('processes', String(Math.floor(limits.processes)));
+  field('file_bytes', String(Math.floor(limits.fileBytes)));
+  parts.push(Buffer.from('end\n'));
+  return Buffer.concat(parts);
+}
+
+/** A test case's own fields, in the request's framing: the bytes of one `case` field. */
+function encodeCase(testCase: NonNullable<WorkerRequest['cases']>[number]): Buffer {
+  const { limits } = testCase;
+  const fields: [string, string][] = [
+    ['stdin', testCase.stdin],
+    ...testCase.args.map((arg): [string, string] => ['arg', arg]),
+    ['wall_ms', String(Math.ceil(limits.wallMs))],
+    ['cpu_ms', String(Math.ceil(limits.cpuMs))],
+    ['memory_bytes', String(Math.floor(limits.memoryBytes))],
+    ['output_bytes', String(Math.floor(limits.outputBytes))],
+    ['processes', String(Math.floor(limits.processes))],
   ];
-  return Buffer.concat([Buffer.from('codering/1\n'), ...encodeFields(fields), Buffer.from('end\n')]);
+  return Buffer.concat(fields.flatMap(([name, value]) => [Buffer.from(`${name} ${Buffer.byteLength(value, 'utf8')}\n`), Buffer.from(value, 'utf8'), Buffer.from('\n')]));
 }
 
 /** The in-band message that stops a running program (the loser of a race); the worker stays usable. */

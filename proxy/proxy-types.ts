@@ -34,7 +34,7 @@ export interface WorkerRequest {
   requestId: string;
   files: SourceFile[];
   main: string;
-  /** Not sent when the request has cases: each case has its own. */
+  /** With cases, the proxy reads each case's stdin and args instead. */
   stdin: string;
   args: string[];
   limits: RunLimits;

@@ -117,7 +117,7 @@ static void emit_cases_result(const char *status, const char *message, const pha
     buf_puts(&json, "}");
   }
   buf_puts(&json, "]}");
-  emit_json(&json);
+  emit_frame(&json);
   buf_free(&json);
 }
 

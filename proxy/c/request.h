@@ -24,14 +24,14 @@ typedef struct {
   int nfiles;
   char *args[MAX_ARGS];
   int nargs;
+  struct test_case *cases;
+  int ncases;
   char *main_file;
   char *stdin_data;
   size_t stdin_len;
   char id[128];
   long wall_ms, cpu_ms, compile_wall_ms, output_bytes, processes;
   long long memory_bytes, file_bytes;
-  struct test_case *cases;
-  int ncases;
 } request_t;
 
 /* Returns NULL on success, or a message for a malformed request. 1 in *eof on clean EOF. */

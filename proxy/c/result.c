@@ -61,6 +61,8 @@ static void emit(buffer_t *json) {
   }
 }
 
+void emit_frame(buffer_t *json) { emit(json); }
+
 void emit_simple(const char *status, const char *message) {
   buffer_t json;
   buf_init(&json, SIZE_MAX);
@@ -108,8 +110,6 @@ void buf_result_fields(buffer_t *out, const char *status, const char *message, c
   buf_json_string(&json, message);
   *out = json;
 }
-
-void emit_json(buffer_t *json) { emit(json); }
 
 void emit_run_result(const char *status, const char *message, const phase_t *compile, const phase_t *run) {
   buffer_t json;

@@ -2,7 +2,7 @@
  * Requests for the proxy binary's tests: well-formed ones through the API's own encoder (so the
  * tests speak exactly what the platforms send), raw ones for what no encoder would write.
  */
-import { encodeProxyRequest, type CaseLimits, type RunLimits, type SourceFile } from '../../../proxy';
+import { encodeProxyRequest, type RunLimits, type SourceFile } from '../../../proxy';
 
 /** Roomy limits: each test narrows the one it is about. memoryBytes and processes 0: unchecked. */
 export const LIMITS: RunLimits = {
@@ -22,26 +22,15 @@ export interface ShellRequest {
   limits?: Partial<RunLimits>;
 }
 
-/** One test case of a shell request: its stdin, args and limits over the request's. */
-export interface ShellCase {
-  stdin?: string;
-  args?: string[];
-  limits?: Partial<CaseLimits>;
-}
-
-/** A request whose program is a shell script, `main.sh` (the test runtime.sh runs it with sh); with `cases`, a batch. */
-export function shellRequest(script: string, options: ShellRequest = {}, cases?: ShellCase[]): Buffer {
-  const limits = { ...LIMITS, ...options.limits };
+/** A request whose program is a shell script, `main.sh` (the test runtime.sh runs it with sh). */
+export function shellRequest(script: string, options: ShellRequest = {}): Buffer {
   return encodeProxyRequest({
     requestId: 'proxy-test',
     files: [{ name: 'main.sh', content: script }, ...(options.files ?? [])],
     main: 'main.sh',
     stdin: options.stdin ?? '',
     args: options.args ?? [],
-    limits,
-    ...(cases === undefined
-      ? {}
-      : { cases: cases.map((testCase) => ({ stdin: testCase.stdin ?? '', args: testCase.args ?? [], limits: { ...limits, ...testCase.limits } })) }),
+    limits: { ...LIMITS, ...options.limits },
   });
 }
 
@@ -61,3 +50,24 @@ export const fileField = (name: string, content: string): Buffer => Buffer.conca
 
 /** The bytes a result's base64 output decodes to, as text. */
 export const text = (base64: unknown): string => Buffer.from(String(base64), 'base64').toString('utf8');
+
+/** One test case of a shell batch: its stdin, args and limits over the request's. */
+export interface ShellCase {
+  stdin?: string;
+  args?: string[];
+  limits?: Partial<RunLimits>;
+}
+
+/** A request with test cases (`case` fields) whose program is the shell script `main.sh`. */
+export function shellBatch(script: string, cases: ShellCase[], options: ShellRequest = {}): Buffer {
+  const limits = { ...LIMITS, ...options.limits };
+  return encodeProxyRequest({
+    requestId: 'proxy-test',
+    files: [{ name: 'main.sh', content: script }, ...(options.files ?? [])],
+    main: 'main.sh',
+    stdin: '',
+    args: [],
+    limits,
+    cases: cases.map((testCase) => ({ stdin: testCase.stdin ?? '', args: testCase.args ?? [], limits: { ...limits, ...testCase.limits } })),
+  });
+}

@@ -5,7 +5,7 @@
  * (a daemon, files anywhere, a changed program, a changed /box) never reaches the next one.
  */
 import { useProxyHarness, type ServeSession } from './proxy-harness';
-import { rawRequest, shellRequest, text } from './proxy-requests';
+import { rawRequest, shellBatch, shellRequest, text } from './proxy-requests';
 
 jest.setTimeout(120_000);
 
@@ -35,7 +35,7 @@ const ECHO_CASE = [
 test('compiles once, then runs each case with its own stdin, args and limits, in order', async () => {
   await withSession(compiled, async (session) => {
     const { result, state } = await session.run(
-      shellRequest(ECHO_CASE, {}, [
+      shellBatch(ECHO_CASE, [
         { args: ['first', 'x y'], stdin: 'one' },
         { args: ['fail'], stdin: 'two' },
         { args: ['hang'], limits: { wallMs: 400 } },
@@ -81,7 +81,7 @@ test('what a case leaves (a daemon, files, a changed program, a changed box) nev
   // one compound command: sh has read all of it before the case rewrites main.sh
   const program = `case "$1" in\nleave)\n${LEAVE}\n;;\n*)\n${INSPECT}\n;;\nesac\n`;
   await withSession(compiled, async (session) => {
-    const { result, state } = await session.run(shellRequest(program, {}, [{ args: ['inspect'] }, { args: ['leave'] }, { args: ['inspect'] }]));
+    const { result, state } = await session.run(shellBatch(program, [{ args: ['inspect'] }, { args: ['leave'] }, { args: ['inspect'] }]));
     const [before, leave, after] = casesOf(result);
     expect(leave).toMatchObject({ status: 'ok' });
     expect(text(leave!.stdout)).toBe('left\n');
@@ -94,14 +94,14 @@ test('what a case leaves (a daemon, files, a changed program, a changed box) nev
 });
 
 test('a compile error answers once, with the compiler\'s output, and runs no case', async () => {
-  const result = await proxy().onceResult(shellRequest('echo ran', { files: [{ name: 'fail-compile', content: '' }] }, [{}, {}, {}]), compiled);
+  const result = await proxy().onceResult(shellBatch('echo ran', [{}, {}, {}], { files: [{ name: 'fail-compile', content: '' }] }), compiled);
   expect(result).toMatchObject({ status: 'compile_error', exitCode: null, stdout: '', compile: { exitCode: 1 } });
   expect(text((result.compile as Json).stderr)).toBe('cannot compile\n');
   expect(result.cases).toBeUndefined();
 });
 
 test('--once (Nuclio\'s mode) runs the cases the same way', async () => {
-  const result = await proxy().onceResult(shellRequest(ECHO_CASE, {}, [{ args: ['a'], stdin: '1' }, { args: ['fail'] }]), compiled);
+  const result = await proxy().onceResult(shellBatch(ECHO_CASE, [{ args: ['a'], stdin: '1' }, { args: ['fail'] }]), compiled);
   expect(casesOf(result).map((c) => [c.status, text(c.stdout).split('\n')[0]])).toEqual([
     ['ok', 'args: a'],
     ['runtime_error', 'args: fail'],
@@ -112,7 +112,7 @@ test('an interpreted runtime runs each case in a prewarmed interpreter, started 
   await withSession({ env: { CODERING_PREWARM: '1' } }, async (session) => {
     const program = 'echo "$1 prewarmed=$PREWARMED sleeping=$(cat /proc/[0-9]*/comm 2>/dev/null | grep -c "^sleep$")"; setsid sleep 300 > /dev/null 2>&1 < /dev/null &';
     // the first interpreter waits with the default limits (5 s of CPU): the request's are those
-    const { result, state } = await session.run(shellRequest(program, { limits: { cpuMs: 5000 } }, [{ args: ['one'] }, { args: ['two'] }, { args: ['three'] }]));
+    const { result, state } = await session.run(shellBatch(program, [{ args: ['one'] }, { args: ['two'] }, { args: ['three'] }], { limits: { cpuMs: 5000 } }));
     expect(result.compile).toBeNull();
     expect(casesOf(result).map((c) => text(c.stdout))).toEqual([
       'one prewarmed=yes sleeping=0\n',
@@ -128,7 +128,7 @@ test('an interpreted runtime runs each case in a prewarmed interpreter, started 
 
 test('a cancel during a case answers cancelled for the batch; the worker is cleaned and serves on', async () => {
   await withSession(compiled, async (session) => {
-    session.send(shellRequest('echo "case $1"; [ "$1" = 2 ] && sleep 30; exit 0', {}, [{ args: ['1'] }, { args: ['2'] }, { args: ['3'] }]));
+    session.send(shellBatch('echo "case $1"; [ "$1" = 2 ] && sleep 30; exit 0', [{ args: ['1'] }, { args: ['2'] }, { args: ['3'] }]));
     await new Promise((resolve) => setTimeout(resolve, 1500));
     session.send('cancel\n');
     const result = await session.frame();
