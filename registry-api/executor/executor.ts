@@ -21,12 +21,12 @@ import type { RunImages } from '../images';
 import type { ApiMetrics } from '../metrics';
 import type { Platform } from '../platform';
 import { LatencyWindow } from './latency-window';
+import { judgeCases, programOutputs, type JudgedCases } from './judged-cases';
+import { checkTestCases } from './test-cases';
 import { raceAttempt, type AttemptResult } from './race-attempt';
 import { BusyBackoff } from './busy-backoff';
 import { AttemptFailed } from './race-errors';
-import { judgeCases, programOutputs, type JudgedCases } from './judged-cases';
 import { checkRunInput } from './run-input';
-import { checkTestCases } from './test-cases';
 
 export interface RunContext {
   requestId: string;
@@ -70,12 +70,13 @@ export class Executor {
       const located = images.locate(input);
       runtimeId = located.target.resolved.id;
       const checked = checkRunInput(input, located.target.resolved.definition.main, config);
+      // a judged run is one request: one compile, then every case, on the worker that wins the race
       const tests = checkTestCases(input, checked, config);
+      if (tests !== undefined) checked.cases = tests.cases;
       // an image with no warm worker is a cold start away: the platform starts one for this run
       const image = await images.ensure(located, context.signal);
 
-      // a judged run is one request: one compile, then every case, on the worker that wins the race
-      const request = { requestId: context.requestId, ...checked, ...(tests === undefined ? {} : { cases: tests.cases }) };
+      const request = { requestId: context.requestId, ...checked };
       const compiled = located.target.resolved.definition.compiled;
       const runTimeoutMs = runWallMs(request) + (compiled ? checked.limits.compileWallMs : 0) + config.runMarginMs;
       // a batch's latency is not a run's: it must not stretch the hedge delay of the runtime's runs

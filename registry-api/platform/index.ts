@@ -4,19 +4,6 @@
  * they import this contract, so re-exporting them would make a cycle.
  */
 export { WorkerBusy, WorkerFailure } from './platform';
-export type {
-  AcquireOptions,
-  CapacityReport,
-  Lease,
-  Platform,
-  PoolStats,
-  ProxyCaseResult,
-  ProxyResult,
-  RunLimits,
-  RunStatus,
-  SourceFile,
-  Worker,
-  WorkerCase,
-  WorkerRequest,
-} from './platform';
+export type { CaseLimits, ProxyCaseResult, WorkerCase } from './platform';
+export type { AcquireOptions, CapacityReport, Lease, Platform, PoolStats, ProxyResult, RunLimits, RunStatus, SourceFile, Worker, WorkerRequest } from './platform';
 export { BoundedWaitQueue, type BoundedWaitQueueOptions } from './bounded-wait-queue';

@@ -4,12 +4,12 @@ import {
   encodeProxyRequest,
   MalformedProxyResult,
   ProxyFrameReader,
-  runWallMs,
   type ProxyFrame,
   type WorkerStateFrame,
 } from '../../../proxy';
 import { type ProxyResult, type Worker, WorkerFailure, type WorkerRequest } from '..';
 import type { WorkerStreams } from '../../../factory/engine';
+import { runWallMs } from '../../../proxy';
 
 export interface LocalWorkerOptions {
   /** Time the proxy gets beyond the run's own limits before we call the worker dead. */

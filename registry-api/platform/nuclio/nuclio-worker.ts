@@ -9,10 +9,11 @@
  * (its one worker was busy), which is WorkerBusy, "try again later", not a failure.
  */
 
-import { encodeProxyRequest, decodeProxyResult, MalformedProxyResult, runWallMs } from '../../../proxy';
+import { encodeProxyRequest, decodeProxyResult, MalformedProxyResult } from '../../../proxy';
 import { WorkerBusy, WorkerFailure, type ProxyResult, type Worker, type WorkerRequest } from '..';
 import type { FunctionEndpoint, FunctionTarget } from './function-endpoint';
 import { BodyTooLarge, readCappedBody } from './read-capped-body';
+import { runWallMs } from '../../../proxy';
 
 export interface NuclioWorkerOptions {
   id: string;
