@@ -36,7 +36,7 @@ function judgeTable(rounds: JudgeRound[]): string {
     const target = language === 'c' ? `≤ ${formatRatio(C_TARGET_RATIO)}: ${ratio <= C_TARGET_RATIO ? 'met' : 'MISSED'}` : '–';
     return [
       language,
-      mine.length,
+      String(mine.length),
       median(mine.map((round) => round.judgedMs)),
       median(mine.map((round) => round.compileMs)),
       median(mine.map((round) => round.casesRunMs)),
