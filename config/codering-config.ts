@@ -150,6 +150,11 @@ export interface CoderingConfig {
   maxArgs: number;
   maxArgBytes: number;
   maxStdinBytes: number;
+  /**
+   * Test cases of one judged run (`tests`). Their wall limits together may not exceed `maxLimits.wallMs`,
+   * so that a judged run never takes longer than the longest single run (what Nuclio's event timeout covers).
+   */
+  maxTestCases: number;
   /** The operator's maxima: a request asking for more gets `limit_exceeds_maximum`. */
   maxLimits: RunLimits;
   /** What a request that names no limit gets. */

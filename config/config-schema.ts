@@ -67,7 +67,7 @@ export const coderingConfigSchema: JSONSchemaType<CoderingConfig> = {
     'host', 'port', 'platform', 'dataDir', 'logLevel', 'auth', 'rateLimitPerMinute', 'keyMaxInFlight', 'corsOrigins', 'defaultRuntimes', 'prebuild', 'warmFloor', 'maxWorkers',
     'workersMemoryBytes', 'workersPerImageMax', 'maxRunning', 'idleTtlMs', 'demandWindowMs', 'queueMax', 'raceMode', 'pairMaxInFlight', 'retries', 'runMarginMs', 'acquireTimeoutMs', 'cancelGraceMs', 'cleanBudgetMs', 'hedge',
     'buildConcurrency', 'buildQueueMax', 'buildWaitMs', 'buildMaxAttempts', 'bodyLimitBytes', 'maxFiles',
-    'maxFilesBytes', 'maxArgs', 'maxArgBytes', 'maxStdinBytes', 'maxLimits', 'defaultLimits', 'nuclio', 'factory',
+    'maxFilesBytes', 'maxArgs', 'maxArgBytes', 'maxStdinBytes', 'maxTestCases', 'maxLimits', 'defaultLimits', 'nuclio', 'factory',
     'bench',
   ],
   properties: {
@@ -119,6 +119,8 @@ export const coderingConfigSchema: JSONSchemaType<CoderingConfig> = {
     maxArgs: { type: 'integer', minimum: 0 },
     maxArgBytes: positiveInt,
     maxStdinBytes: { type: 'integer', minimum: 0 },
+    // the proxy reads at most 256 `case` fields (MAX_CASES in proxy/c/cases.h)
+    maxTestCases: { type: 'integer', minimum: 1, maximum: 256 },
     maxLimits: limitsSchema,
     defaultLimits: limitsSchema,
     nuclio: {

@@ -25,6 +25,7 @@ export const ERROR_CATALOGUE = {
   libraries_not_supported: { status: 400, kind: 'bad_input', title: 'This runtime takes no libraries of that kind' },
   invalid_file_name: { status: 400, kind: 'bad_input', title: 'A file name is not a safe relative path' },
   too_many_files: { status: 400, kind: 'bad_input', title: 'Too many files' },
+  too_many_test_cases: { status: 400, kind: 'bad_input', title: 'More test cases than a judged run may have (CODERING_MAX_TEST_CASES)' },
   file_too_large: { status: 413, kind: 'bad_input', title: 'The files are larger than allowed' },
   limit_exceeds_maximum: { status: 400, kind: 'bad_input', title: 'A limit is above the operator maximum' },
   conflicting_file_paths: { status: 400, kind: 'bad_input', title: 'Two files\' paths collide' },

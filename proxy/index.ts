@@ -2,6 +2,8 @@ export { encodeProxyRequest, CANCEL_LINE } from './proxy-request-encoder';
 export { encodeStdinFrame, STDIN_EOF_LINE } from './proxy-stdin-frames';
 export { decodeProxyFrame, decodeProxyResult, MalformedProxyResult } from './proxy-result-decoder';
 export { ProxyFrameReader } from './proxy-frame-reader';
+export { CASE_OVERHEAD_MS, runWallMs } from './run-wall';
+export type { CaseLimits, ProxyCaseResult, WorkerCase } from './proxy-types';
 export { PROXY_SOURCE_DIR, readProxySources } from './proxy-source';
 export type { ProxySourceFile } from './proxy-source';
 export { RUN_STATUSES } from './proxy-types';

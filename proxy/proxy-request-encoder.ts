@@ -19,6 +19,8 @@ export function encodeProxyRequest(request: WorkerRequest, streaming: StreamingO
   field('main', request.main);
   field('stdin', request.stdin);
   for (const arg of request.args) field('arg', arg);
+  // test cases: the proxy reads each case's stdin and args, never the request's own (proxy/README.md)
+  for (const testCase of request.cases ?? []) field('case', encodeCase(testCase));
   const { limits } = request;
   field('wall_ms', String(Math.ceil(limits.wallMs)));
   field('cpu_ms', String(Math.ceil(limits.cpuMs)));
@@ -31,6 +33,21 @@ export function encodeProxyRequest(request: WorkerRequest, streaming: StreamingO
   if (streaming.interactive === true) field('interactive', '1');
   parts.push(Buffer.from('end\n'));
   return Buffer.concat(parts);
+}
+
+/** A test case's own fields, in the request's framing: the bytes of one `case` field. */
+function encodeCase(testCase: NonNullable<WorkerRequest['cases']>[number]): Buffer {
+  const { limits } = testCase;
+  const fields: [string, string][] = [
+    ['stdin', testCase.stdin],
+    ...testCase.args.map((arg): [string, string] => ['arg', arg]),
+    ['wall_ms', String(Math.ceil(limits.wallMs))],
+    ['cpu_ms', String(Math.ceil(limits.cpuMs))],
+    ['memory_bytes', String(Math.floor(limits.memoryBytes))],
+    ['output_bytes', String(Math.floor(limits.outputBytes))],
+    ['processes', String(Math.floor(limits.processes))],
+  ];
+  return Buffer.concat(fields.flatMap(([name, value]) => [Buffer.from(`${name} ${Buffer.byteLength(value, 'utf8')}\n`), Buffer.from(value, 'utf8'), Buffer.from('\n')]));
 }
 
 /** The in-band message that stops a running program (the loser of a race); the worker stays usable. */

@@ -1,4 +1,4 @@
-import { RUN_STATUSES, type ProxyFrame, type ProxyResult } from './proxy-types';
+import { RUN_STATUSES, type ProxyCaseResult, type ProxyFrame, type ProxyResult } from './proxy-types';
 
 const STATUSES: ReadonlySet<string> = new Set(RUN_STATUSES);
 
@@ -56,7 +56,6 @@ export function decodeProxyResult(json: string | Buffer): ProxyResult {
 }
 
 function checkResult(r: Record<string, unknown>): ProxyResult {
-  if (typeof r.status !== 'string' || !STATUSES.has(r.status)) throw new MalformedProxyResult(`unknown status ${String(r.status)}`);
   let compile: ProxyResult['compile'] = null;
   if (r.compile !== null && r.compile !== undefined) {
     if (typeof r.compile !== 'object') throw new MalformedProxyResult('compile is not an object');
@@ -68,18 +67,31 @@ function checkResult(r: Record<string, unknown>): ProxyResult {
       wallMs: numberOr(c.wallMs, 'compile.wallMs', 0) ?? 0,
     };
   }
+  const result: ProxyResult = { ...checkRun(r, ''), compile };
+  if (r.cases !== undefined) {
+    if (!Array.isArray(r.cases)) throw new MalformedProxyResult('cases is not an array');
+    result.cases = r.cases.map((value: unknown, index) => {
+      if (typeof value !== 'object' || value === null) throw new MalformedProxyResult(`cases[${index}] is not an object`);
+      return checkRun(value as Record<string, unknown>, `cases[${index}].`);
+    });
+  }
+  return result;
+}
+
+/** The fields a result and each of its test cases share; `at` prefixes the field names of a message. */
+function checkRun(r: Record<string, unknown>, at: string): ProxyCaseResult {
+  if (typeof r.status !== 'string' || !STATUSES.has(r.status)) throw new MalformedProxyResult(`unknown ${at}status ${String(r.status)}`);
   return {
     status: r.status as ProxyResult['status'],
-    exitCode: numberOr(r.exitCode, 'exitCode', null),
+    exitCode: numberOr(r.exitCode, `${at}exitCode`, null),
     signal: typeof r.signal === 'string' ? r.signal : null,
-    stdout: decodeText(r.stdout, 'stdout'),
-    stderr: decodeText(r.stderr, 'stderr'),
+    stdout: decodeText(r.stdout, `${at}stdout`),
+    stderr: decodeText(r.stderr, `${at}stderr`),
     stdoutTruncated: r.stdoutTruncated === true,
     stderrTruncated: r.stderrTruncated === true,
-    compile,
-    wallMs: numberOr(r.wallMs, 'wallMs', 0) ?? 0,
-    cpuMs: numberOr(r.cpuMs, 'cpuMs', 0) ?? 0,
-    memoryBytes: numberOr(r.memoryBytes, 'memoryBytes', 0) ?? 0,
+    wallMs: numberOr(r.wallMs, `${at}wallMs`, 0) ?? 0,
+    cpuMs: numberOr(r.cpuMs, `${at}cpuMs`, 0) ?? 0,
+    memoryBytes: numberOr(r.memoryBytes, `${at}memoryBytes`, 0) ?? 0,
     message: typeof r.message === 'string' ? r.message : '',
   };
 }

@@ -19,14 +19,27 @@ export interface SourceFile {
   content: string;
 }
 
+/** The limits a test case may set for itself; compile wall time and file size stay the request's. */
+export type CaseLimits = Pick<RunLimits, 'wallMs' | 'cpuMs' | 'memoryBytes' | 'outputBytes' | 'processes'>;
+
+/** One test case of a request: the program compiled once, run with this stdin, these args and limits. */
+export interface WorkerCase {
+  stdin: string;
+  args: string[];
+  limits: CaseLimits;
+}
+
 /** One request as the proxy receives it (see proxy/README.md). */
 export interface WorkerRequest {
   requestId: string;
   files: SourceFile[];
   main: string;
+  /** With cases, the proxy reads each case's stdin and args instead. */
   stdin: string;
   args: string[];
   limits: RunLimits;
+  /** Test cases: one run each, in this order, after one compile. */
+  cases?: WorkerCase[];
 }
 
 /** What a `--serve` request asks beyond its result (proxy/README.md, "Streaming and interactive stdin"). */
@@ -73,7 +86,12 @@ export interface ProxyResult {
   cpuMs: number;
   memoryBytes: number;
   message: string;
+  /** A request with cases: one result per case that ran, in order (a case's own has none). */
+  cases?: ProxyCaseResult[];
 }
+
+/** What one test case ended as: a result of its own, without compile. */
+export type ProxyCaseResult = Omit<ProxyResult, 'compile' | 'cases'>;
 
 /**
  * After each answer the proxy cleans the worker and proves it as fresh (proxy/README.md),

@@ -27,7 +27,7 @@ export interface OurRun {
   fallback: boolean;
 }
 
-function postJson(url: string, body: unknown): Promise<{ status: number; text: string }> {
+export function postJson(url: string, body: unknown): Promise<{ status: number; text: string }> {
   const payload = Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const request = http.request(

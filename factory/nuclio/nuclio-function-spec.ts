@@ -99,7 +99,12 @@ export function requiredFunctionMemoryBytes(memoryBytes: number, boxBytes: numbe
   return PROCESSOR_OVERHEAD_BYTES + memoryBytes + boxBytes + tmpBytes;
 }
 
-/** The event timeout: long enough that the proxy's own limits always fire first. */
+/**
+ * The event timeout: long enough that the proxy's own limits always fire first. A judged run (`tests`)
+ * fits too: it compiles once, and the API refuses one whose cases' wall limits add up to more than
+ * the maximum wall time of a run (registry-api/executor/test-cases.ts); the proxy's work between
+ * cases (a few ms each) comes out of the margin.
+ */
 export function eventTimeoutMs(limits: Pick<RunLimits, 'wallMs' | 'compileWallMs'>, marginMs: number): number {
   return limits.compileWallMs + limits.wallMs + marginMs;
 }

@@ -1,36 +1,19 @@
 #define _GNU_SOURCE
 #include "answer.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "box-files.h"
 #include "buffer.h"
+#include "cases.h"
 #include "clean.h"
 #include "phase.h"
 #include "prewarm.h"
 #include "result.h"
+#include "run-status.h"
 #include "sandbox.h"
-
-static long long read_oom_kills(void) {
-  /* cgroup v1 and v2 both count OOM kills of the container's cgroup; we compare before/after */
-  static const char *files[] = {"/sys/fs/cgroup/memory/memory.oom_control", "/sys/fs/cgroup/memory.events"};
-  for (size_t i = 0; i < 2; i++) {
-    FILE *f = fopen(files[i], "r");
-    if (!f) continue;
-    char key[64];
-    long long v;
-    long long found = -1;
-    while (fscanf(f, "%63s %lld", key, &v) == 2) {
-      if (strcmp(key, "oom_kill") == 0) found = v;
-    }
-    fclose(f);
-    if (found >= 0) return found;
-  }
-  return -1;
-}
 
 static int compiled_runtime(void) {
   const char *v = getenv("CODERING_COMPILED");
@@ -71,30 +54,18 @@ int answer_request(request_t *r) {
     }
   }
   int ran = strcmp(status, "ok") == 0;
+  if (ran && r->ncases > 0) {
+    /* test cases: each runs the program compiled once, in a box made again as compile left it */
+    int caller_gone = answer_cases(r, did_compile ? &compile : NULL);
+    if (did_compile) {
+      buf_free(&compile.out);
+      buf_free(&compile.err);
+    }
+    return caller_gone;
+  }
   if (ran) {
     run_phase(r, "run", r->wall_ms, &run);
-    long long oom_after = read_oom_kills();
-    int oom = oom_before >= 0 && oom_after > oom_before;
-    int over_memory = r->memory_bytes > 0 && run.max_rss_bytes > r->memory_bytes;
-    if (run.cancelled || run.input_closed) status = "cancelled";
-    else if (run.output_limited) {
-      status = "output_limit";
-      snprintf(message, sizeof message, "the program wrote more than %ld bytes", r->output_bytes);
-    } else if (run.timed_out) {
-      status = "timeout";
-      snprintf(message, sizeof message, "the program ran longer than %ld ms", r->wall_ms);
-    } else if (oom || (over_memory && !(run.exited && run.exit_code == 0))) {
-      status = "memory_limit";
-      snprintf(message, sizeof message, "the program used more memory than allowed");
-    } else if (over_memory) {
-      status = "memory_limit";
-      snprintf(message, sizeof message, "the program used %lld bytes, more than the %lld allowed", run.max_rss_bytes, r->memory_bytes);
-    } else if (run.signal == SIGXCPU || (run.signal == SIGKILL && run.cpu_ms >= r->cpu_ms) || run.cpu_ms > r->cpu_ms) {
-      status = "timeout";
-      snprintf(message, sizeof message, "the program used more than %ld ms of CPU", r->cpu_ms);
-    } else if (!run.exited || run.exit_code != 0) {
-      status = "runtime_error";
-    }
+    status = run_status(r, &run, oom_before, message, sizeof message);
   }
   int input_closed = (did_compile && compile.input_closed) || (ran && run.input_closed);
   /* nobody to answer when the caller went away */

@@ -24,7 +24,7 @@ static int write_failure(int err) {
  * component may be a symlink (O_NOFOLLOW on each), nothing may exist already (O_EXCL), so nothing
  * a name could meet leads out of the box or onto another file.
  */
-static int write_one_file(int box, const file_t *file) {
+int write_box_file(int box, const file_t *file, mode_t mode) {
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s", file->path);
   int dirfd = fcntl(box, F_DUPFD_CLOEXEC, 0);
@@ -43,7 +43,7 @@ static int write_one_file(int box, const file_t *file) {
     dirfd = next;
     segment = slash + 1;
   }
-  int fd = openat(dirfd, segment, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  int fd = openat(dirfd, segment, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
   int err = errno;
   close(dirfd);
   if (fd < 0) return write_failure(err);
@@ -68,7 +68,7 @@ int write_files(void *arg) {
   int box = open(BOX_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (box < 0) return WRITE_FAILED;
   for (int i = 0; i < r->nfiles; i++) {
-    int rc = write_one_file(box, &r->files[i]);
+    int rc = write_box_file(box, &r->files[i], 0644);
     if (rc != WRITE_OK) return rc;
   }
   close(box);

@@ -270,7 +270,7 @@ int prove_clean(char *why, size_t why_len) {
  * Cleans, then proves. 0 = the worker is as fresh and may serve again; otherwise why[] says why
  * not and the worker must be retired. Its time is after the answer: never the program's.
  */
-static int clean_and_prove(char *why, size_t why_len) {
+int clean_and_prove(char *why, size_t why_len) {
   int64_t started = now_ms();
   int rc = as_sandbox(clean_sandbox_state, NULL, clean_budget_ms);
   if (prove_clean(why, why_len) == 0) return 0;

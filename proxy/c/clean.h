@@ -21,6 +21,11 @@ void record_fresh_dirs(void);
 /* Why the worker is not as fresh, into why[]; 0 when it is. */
 int prove_clean(char *why, size_t why_len);
 /*
+ * Cleans as after an answer, then proves: 0 when the worker is as fresh, else why[] says why not.
+ * Also between a request's test cases, so that no case finds what an earlier one left.
+ */
+int clean_and_prove(char *why, size_t why_len);
+/*
  * After every answer: clean, then prove. `--serve` tells the platform with a state frame, since the
  * worker is busy until then; one that can't be proven clean says so and ends (the platform
  * replaces it). `--once` has nobody to tell: its next request starts with the proof instead.

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases.h"
 #include "input.h"
 #include "stream.h"
 #include "worker.h"
@@ -14,10 +15,11 @@ void request_free(request_t *r) {
   for (int i = 0; i < r->nargs; i++) free(r->args[i]);
   free(r->main_file);
   free(r->stdin_data);
+  free_cases(r);
   memset(r, 0, sizeof *r);
 }
 
-static long long parse_number(const char *s, size_t n) {
+long long parse_number(const char *s, size_t n) {
   long long v = 0;
   if (n == 0 || n > 18) return -1;
   for (size_t i = 0; i < n; i++) {
@@ -117,6 +119,11 @@ const char *read_request(request_t *r, int *eof) {
       free(r->stdin_data);
       r->stdin_data = val;
       r->stdin_len = (size_t)len;
+      continue;
+    }
+    if (strcmp(name, "case") == 0) {
+      const char *problem = add_case(r, val, (size_t)len);
+      if (problem) return problem;
       continue;
     }
     if (strcmp(name, "id") == 0) {

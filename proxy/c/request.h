@@ -11,6 +11,8 @@
 #define MAX_FILES 256
 #define MAX_ARGS 256
 
+struct test_case; /* cases.h: a request's test cases, run one after the other on one compile */
+
 typedef struct {
   char *path;
   char *content; /* inside path's allocation, after its NUL */
@@ -22,6 +24,8 @@ typedef struct {
   int nfiles;
   char *args[MAX_ARGS];
   int nargs;
+  struct test_case *cases;
+  int ncases;
   char *main_file;
   char *stdin_data;
   size_t stdin_len;
@@ -34,5 +38,7 @@ typedef struct {
 /* Returns NULL on success, or a message for a malformed request. 1 in *eof on clean EOF. */
 const char *read_request(request_t *r, int *eof);
 void request_free(request_t *r);
+/* A field's decimal number (at most 18 digits), or -1 when it is not one. */
+long long parse_number(const char *s, size_t n);
 
 #endif

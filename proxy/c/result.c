@@ -76,9 +76,8 @@ void emit_simple(const char *status, const char *message) {
   buf_free(&json);
 }
 
-void emit_run_result(const char *status, const char *message, const phase_t *compile, const phase_t *run) {
-  buffer_t json;
-  buf_init(&json, SIZE_MAX);
+void buf_result_fields(buffer_t *out, const char *status, const char *message, const phase_t *compile, const phase_t *run) {
+  buffer_t json = *out; /* grown here as a local, handed back at the end */
   buf_puts(&json, "{\"status\":");
   buf_json_string(&json, status);
   if (run && run->exited) buf_printf(&json, ",\"exitCode\":%d", run->exit_code);
@@ -109,6 +108,13 @@ void emit_run_result(const char *status, const char *message, const phase_t *com
   buf_printf(&json, ",\"wallMs\":%lld,\"cpuMs\":%lld,\"memoryBytes\":%lld,\"message\":", (long long)(run ? run->wall_ms : 0),
              (long long)(run ? run->cpu_ms : 0), run ? run->max_rss_bytes : 0LL);
   buf_json_string(&json, message);
+  *out = json;
+}
+
+void emit_run_result(const char *status, const char *message, const phase_t *compile, const phase_t *run) {
+  buffer_t json;
+  buf_init(&json, SIZE_MAX);
+  buf_result_fields(&json, status, message, compile, run);
   buf_puts(&json, "}");
   emit(&json);
   buf_free(&json);

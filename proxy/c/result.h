@@ -19,6 +19,9 @@ void emit_frame(buffer_t *json);
 /* The state frames of --serve after the cleaning: proven clean, or retired (and why). */
 void emit_state_clean(int64_t clean_ms);
 void emit_state_retired(const char *why);
+/* A result's fields in their order, from its opening brace to its message: the caller closes it
+   (a request's with test cases adds their results, each written by this too). */
+void buf_result_fields(buffer_t *json, const char *status, const char *message, const phase_t *compile, const phase_t *run);
 /* Answers internal_error with the message and ends the worker: our own state is unknown now. */
 void die_internal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 

@@ -11,6 +11,8 @@ export { healthSchema } from './health-body';
 export { imageRequestSchema, type ImageRequestBody } from './image-request';
 export { jobListSchema, jobSchema, type JobBody } from './job-body';
 export { createdKeySchema, keyListSchema, keySchema, newKeyRequestSchema, type KeyBody, type NewKeyRequestBody } from './key-body';
+export { COMPARE_MODES, DEFAULT_COMPARE_MODE, type CompareMode } from './compare-modes';
+export { CASE_STATUSES, VERDICTS, type CaseAnswer, type CaseStatus, type Verdict } from './run-response';
 export { runRequestSchema, type RunInput } from './run-request';
 export { runResponseSchema, type AnsweredStatus, type RunResponse } from './run-response';
 export {

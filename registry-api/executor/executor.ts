@@ -14,12 +14,15 @@
  */
 
 import { CoderingError, isCoderingError } from '../../errors';
+import { runWallMs } from '../../proxy';
 import type { CoderingConfig, RaceMode } from '../config';
 import type { AnsweredStatus, RunInput, RunResponse } from '../contract';
 import type { RunImages } from '../images';
 import type { ApiMetrics } from '../metrics';
 import type { Platform } from '../platform';
 import { LatencyWindow } from './latency-window';
+import { judgeCases, programOutputs, type JudgedCases } from './judged-cases';
+import { checkTestCases } from './test-cases';
 import { raceAttempt, type AttemptResult } from './race-attempt';
 import { BusyBackoff } from './busy-backoff';
 import { AttemptFailed } from './race-errors';
@@ -75,13 +78,18 @@ export class Executor {
       const located = images.locate(input);
       runtimeId = located.target.resolved.id;
       const checked = checkRunInput(input, located.target.resolved.definition.main, config);
+      // a judged run is one request: one compile, then every case, on the worker that wins the race
+      const tests = checkTestCases(input, checked, config);
+      if (tests !== undefined) checked.cases = tests.cases;
       // an image with no warm worker is a cold start away: the platform starts one for this run
       const image = await images.ensure(located, context.signal);
 
       const request = { requestId: context.requestId, ...checked };
       const streamed = context.stream === undefined ? undefined : new StreamedOutput(context.stream, checked.limits.outputBytes);
       const compiled = located.target.resolved.definition.compiled;
-      const runTimeoutMs = checked.limits.wallMs + (compiled ? checked.limits.compileWallMs : 0) + config.runMarginMs;
+      const runTimeoutMs = runWallMs(request) + (compiled ? checked.limits.compileWallMs : 0) + config.runMarginMs;
+      // a batch's latency is not a run's: it must not stretch the hedge delay of the runtime's runs
+      const latencyKey = tests === undefined ? runtimeId : `${runtimeId} tests`;
       const failures: string[] = [];
       let outcome: AttemptResult | undefined;
       let retries = 0;
@@ -90,7 +98,7 @@ export class Executor {
         try {
           outcome = await raceAttempt(this.options.platform, image.reference, request, {
             mode,
-            hedgeDelayMs: this.latencies.hedgeDelayMs(runtimeId),
+            hedgeDelayMs: this.latencies.hedgeDelayMs(latencyKey),
             runTimeoutMs,
             cancelGraceMs: config.cancelGraceMs,
             signal: context.signal,
@@ -132,7 +140,8 @@ export class Executor {
         // the worker could not write the files as given: the request's fault, and the worker is fine
         throw new CoderingError('files_rejected', outcome.result.message, { runtime: runtimeId });
       }
-      this.latencies.record(runtimeId, outcome.workerMs);
+      const judged = tests === undefined ? undefined : judgeCases(tests, status !== 'compile_error', outcome.result.cases, runtimeId);
+      this.latencies.record(latencyKey, outcome.workerMs);
       metrics.raceEvent(outcome.winner === 1 ? 'winner_first' : 'winner_second');
       metrics.raceEvent('fallback', outcome.fallback ? 1 : 0);
       metrics.raceEvent('cancelled_loser', outcome.cancelledLosers);
@@ -144,6 +153,7 @@ export class Executor {
         requested,
         retries,
         totalMs: performance.now() - started,
+        judged,
       });
       metrics.runFinished(runtimeId, response.status, mode, response.timings.totalMs);
       return response;
@@ -167,17 +177,14 @@ function toResponse(
     requested: RaceMode;
     retries: number;
     totalMs: number;
+    /** A judged run's cases (its own outputs are then empty, its run time every case's). */
+    judged: JudgedCases | undefined;
   },
 ): RunResponse {
   const { result } = outcome;
   const response: RunResponse = {
     status: extra.status,
-    stdout: result.stdout,
-    stderr: result.stderr,
-    exitCode: result.exitCode,
-    signal: result.signal,
-    stdoutTruncated: result.stdoutTruncated,
-    stderrTruncated: result.stderrTruncated,
+    ...programOutputs(result),
     timings: {
       queueMs: Math.round(outcome.queueMs),
       coldStart: outcome.coldStartMs !== null,
@@ -197,6 +204,16 @@ function toResponse(
       retries: extra.retries,
     },
   };
+  if (extra.judged !== undefined) {
+    const { cases, summary } = extra.judged;
+    response.cases = cases;
+    response.summary = summary;
+    response.timings.runMs = cases.reduce((sum, answer) => sum + answer.timings.runMs, 0);
+    response.usage = {
+      cpuMs: cases.reduce((sum, answer) => sum + answer.usage.cpuMs, 0),
+      memoryBytes: Math.max(0, ...cases.map((answer) => answer.usage.memoryBytes)),
+    };
+  }
   if (result.compile !== null) {
     response.compile = {
       stdout: result.compile.stdout,

@@ -14,7 +14,7 @@ export type UserLimits = Pick<RunLimits, 'wallMs' | 'cpuMs' | 'memoryBytes' | 'o
 
 export type CheckedRun = Omit<WorkerRequest, 'requestId'>;
 
-type RunSizeConfig = Pick<
+export type RunSizeConfig = Pick<
   CoderingConfig,
   'maxFiles' | 'maxFilesBytes' | 'maxArgs' | 'maxArgBytes' | 'maxStdinBytes' | 'maxLimits' | 'defaultLimits'
 >;
@@ -23,33 +23,47 @@ type RunSizeConfig = Pick<
 export function checkRunInput(input: RunInput, defaultMain: string, config: RunSizeConfig): CheckedRun {
   const files = checkFiles(input.files, config);
   const main = chooseMain(input.main, files, defaultMain);
-  const stdin = input.stdin ?? '';
+  const stdin = checkStdin(input.stdin ?? '', '', config);
+  const args = checkArgs(input.args ?? [], '', config);
+  return { files, main, stdin, args, limits: checkLimits(input.limits ?? {}, config.defaultLimits, '', config) };
+}
+
+/**
+ * `at` says where a value sits in the body, for the messages and details: '' for the run's own,
+ * `tests/2/` for a test case's (whose messages say `tests[2].stdin`).
+ */
+const spoken = (at: string, name: string): string => `${at}${name}`.replace(/\/(\d+)\//g, '[$1].').replace(/\/(\d+)$/, '[$1]');
+
+export function checkStdin(stdin: string, at: string, config: RunSizeConfig): string {
   if (Buffer.byteLength(stdin, 'utf8') > config.maxStdinBytes) {
-    throw new CoderingError('invalid_request', `stdin is larger than ${config.maxStdinBytes} bytes`, {
-      field: 'stdin',
+    throw new CoderingError('invalid_request', `${spoken(at, 'stdin')} is larger than ${config.maxStdinBytes} bytes`, {
+      field: `${at}stdin`,
       maximum: config.maxStdinBytes,
     });
   }
-  const args = input.args ?? [];
+  return stdin;
+}
+
+export function checkArgs(args: string[], at: string, config: RunSizeConfig): string[] {
   if (args.length > config.maxArgs) {
     throw new CoderingError('invalid_request', `at most ${config.maxArgs} args are allowed`, {
-      field: 'args',
+      field: `${at}args`,
       maximum: config.maxArgs,
     });
   }
   const argBytes = args.reduce((sum, arg) => sum + Buffer.byteLength(arg, 'utf8'), 0);
   if (argBytes > config.maxArgBytes) {
-    throw new CoderingError('invalid_request', `args are larger than ${config.maxArgBytes} bytes together`, {
-      field: 'args',
+    throw new CoderingError('invalid_request', `${spoken(at, 'args')} are larger than ${config.maxArgBytes} bytes together`, {
+      field: `${at}args`,
       maximum: config.maxArgBytes,
     });
   }
   args.forEach((arg, index) => {
     if (arg.includes('\0')) {
-      throw new CoderingError('invalid_request', `args[${index}] contains a NUL byte`, { field: `args/${index}` });
+      throw new CoderingError('invalid_request', `${spoken(at, `args/${index}`)} contains a NUL byte`, { field: `${at}args/${index}` });
     }
   });
-  return { files, main, stdin, args, limits: checkLimits(input.limits ?? {}, config) };
+  return args;
 }
 
 function checkFiles(files: SourceFile[], config: RunSizeConfig): SourceFile[] {
@@ -128,13 +142,14 @@ function chooseMain(main: string | undefined, files: SourceFile[], defaultMain: 
   );
 }
 
-function checkLimits(requested: Partial<UserLimits>, config: RunSizeConfig): RunLimits {
-  const limits: RunLimits = { ...config.defaultLimits };
+/** `base` with the limits `requested` over it, each at most the operator's maximum. */
+export function checkLimits<T extends UserLimits>(requested: Partial<UserLimits>, base: T, at: string, config: RunSizeConfig): T {
+  const limits: T = { ...base };
   for (const [name, value] of Object.entries(requested) as [keyof UserLimits, number | undefined][]) {
     if (value === undefined) continue;
     const maximum = config.maxLimits[name];
     if (value > maximum) {
-      throw new CoderingError('limit_exceeds_maximum', `limits.${name} = ${value} is above the maximum ${maximum}`, {
+      throw new CoderingError('limit_exceeds_maximum', `${spoken(at, 'limits')}.${name} = ${value} is above the maximum ${maximum}`, {
         limit: name,
         maximum,
         value,

@@ -4,6 +4,7 @@
  * they import this contract, so re-exporting them would make a cycle.
  */
 export { WorkerBusy, WorkerFailure } from './platform';
+export type { CaseLimits, ProxyCaseResult, WorkerCase } from './platform';
 export type { AcquireOptions, CapacityReport, Lease, Platform, PoolStats, ProxyResult, RunLimits, RunStatus, SourceFile, Worker, WorkerRequest } from './platform';
 export type { RunStream, StdinFeed, StdinSink } from './run-stream';
 export { BoundedWaitQueue, type BoundedWaitQueueOptions } from './bounded-wait-queue';

@@ -10,10 +10,13 @@ import type { RunStream } from './run-stream';
 
 // The request/result types belong to the proxy's protocol; re-exported here for the platforms.
 export type {
+  CaseLimits,
+  ProxyCaseResult,
   ProxyResult,
   RunLimits,
   RunStatus,
   SourceFile,
+  WorkerCase,
   WorkerRequest,
 } from '../../proxy';
 

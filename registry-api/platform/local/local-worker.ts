@@ -11,6 +11,7 @@ import {
 } from '../../../proxy';
 import { type ProxyResult, type RunStream, type Worker, WorkerFailure, type WorkerRequest } from '..';
 import type { WorkerStreams } from '../../../factory/engine';
+import { runWallMs } from '../../../proxy';
 
 export interface LocalWorkerOptions {
   /** Time the proxy gets beyond the run's own limits before we call the worker dead. */
@@ -101,8 +102,7 @@ export class LocalWorker implements Worker {
     if (this.brokenReason) return Promise.reject(new WorkerFailure(`worker ${this.id} is broken: ${this.brokenReason}`, this.id));
     if (this.pending) return Promise.reject(new WorkerFailure(`worker ${this.id} is already running a request`, this.id));
     if (this.cleaning) return Promise.reject(new WorkerFailure(`worker ${this.id} is not proven clean yet`, this.id));
-    const { limits } = request;
-    const deadlineMs = limits.compileWallMs + limits.wallMs + this.options.graceMs;
+    const deadlineMs = request.limits.compileWallMs + runWallMs(request) + this.options.graceMs;
     return new Promise<ProxyResult>((resolve, reject) => {
       let cancelTimer: NodeJS.Timeout | undefined;
       let detachStdin = (): void => undefined;

@@ -17,13 +17,14 @@ import { encodeProxyRequest, decodeProxyResult, MalformedProxyResult } from '../
 import { WorkerBusy, WorkerFailure, type ProxyResult, type RunStream, type Worker, type WorkerRequest } from '..';
 import type { FunctionEndpoint, FunctionTarget } from './function-endpoint';
 import { BodyTooLarge, readCappedBody } from './read-capped-body';
+import { runWallMs } from '../../../proxy';
 
 export interface NuclioWorkerOptions {
   id: string;
   image: string;
   target: FunctionTarget;
   endpoint: FunctionEndpoint;
-  /** Added to the run's compile and wall limits: the proxy's own overhead and the network. */
+  /** Added to the run's compile and wall limits (every test case's): the proxy's own overhead and the network. */
   runMarginMs: number;
   /** No call waits longer, whatever the limits (keep it at the functions' `eventTimeout`). */
   invokeTimeoutMs: number;
@@ -63,8 +64,7 @@ export class NuclioWorker implements Worker {
   }
 
   deadlineMs(request: WorkerRequest): number {
-    const { compileWallMs, wallMs } = request.limits;
-    return Math.min(compileWallMs + wallMs + this.options.runMarginMs, this.options.invokeTimeoutMs);
+    return Math.min(request.limits.compileWallMs + runWallMs(request) + this.options.runMarginMs, this.options.invokeTimeoutMs);
   }
 
   async run(request: WorkerRequest, signal: AbortSignal, stream?: RunStream): Promise<ProxyResult> {

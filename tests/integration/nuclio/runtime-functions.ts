@@ -28,6 +28,13 @@ export const MAX_LIMITS = DEFAULT_CONFIG.maxLimits;
 export const DEFAULT_LIMITS: RunLimits = DEFAULT_CONFIG.defaultLimits;
 const catalogue = loadCatalogue();
 
+/** One test case of a judged run: its stdin, args and limits. */
+export interface TestCase {
+  stdin?: string;
+  args?: string[];
+  limits?: Partial<RunLimits>;
+}
+
 export interface RuntimeFunction extends NuclioShellImage {
   runtimeId: string;
   function: NuclioFunctionResource;
@@ -107,18 +114,22 @@ export class NuclioCluster {
     return this.harness.remove(fn.function.metadata.name, fn.function.metadata.namespace);
   }
 
-  /** One run through the platform, as the executor makes it. */
+  /** One run through the platform, as the executor makes it; with `cases`, a judged run (each case's limits over the run's). */
   run(
     fn: Pick<RuntimeFunction, 'image'>,
-    request: { files: SourceFile[]; main: string; stdin?: string; args?: string[]; limits?: Partial<RunLimits> },
+    request: { files: SourceFile[]; main: string; stdin?: string; args?: string[]; limits?: Partial<RunLimits>; cases?: TestCase[] },
   ): Promise<ProxyResult & { workerId: string }> {
+    const limits = { ...DEFAULT_LIMITS, ...request.limits };
     return runLeased(this.platform, fn.image, {
       requestId: 'nuclio-harness',
       files: request.files,
       main: request.main,
       stdin: request.stdin ?? '',
       args: request.args ?? [],
-      limits: { ...DEFAULT_LIMITS, ...request.limits },
+      limits,
+      ...(request.cases === undefined
+        ? {}
+        : { cases: request.cases.map((testCase) => ({ stdin: testCase.stdin ?? '', args: testCase.args ?? [], limits: { ...limits, ...testCase.limits } })) }),
     });
   }
 

@@ -23,14 +23,15 @@ export const PROBE_PATH = '/opt/codering/bin/probe';
 
 /**
  * A runtime.sh as small as the contract allows: `run` execs the main file with sh, `compile` (for
- * CODERING_COMPILED=1) fails when the request has a file `fail-compile`, `prewarm` waits for
+ * CODERING_COMPILED=1) fails when the request has a file `fail-compile` and otherwise builds
+ * `.built` (a copy of the main file, mode 750, as a compiler's program), `prewarm` waits for
  * `main NUL arg…` on fd 3 like an interpreter that started before the request (and says so in
  * PREWARMED).
  */
 const RUNTIME_SH = `#!/bin/sh
 case "$1" in
   run) shift; exec sh "$CODERING_MAIN" "$@" ;;
-  compile) if [ -e fail-compile ]; then echo "cannot compile" >&2; exit 1; fi; echo "compiled $CODERING_MAIN"; exit 0 ;;
+  compile) if [ -e fail-compile ]; then echo "cannot compile" >&2; exit 1; fi; cp "$CODERING_MAIN" .built; chmod 750 .built; echo "compiled $CODERING_MAIN"; exit 0 ;;
   prewarm) set -- $(tr '\\000' '\\n' <&3); main="$1"; shift; PREWARMED=yes exec sh "$main" "$@" ;;
   *) exit 64 ;;
 esac

@@ -52,3 +52,24 @@ export const fileField = (name: string, content: string): Buffer => Buffer.conca
 
 /** The bytes a result's base64 output decodes to, as text. */
 export const text = (base64: unknown): string => Buffer.from(String(base64), 'base64').toString('utf8');
+
+/** One test case of a shell batch: its stdin, args and limits over the request's. */
+export interface ShellCase {
+  stdin?: string;
+  args?: string[];
+  limits?: Partial<RunLimits>;
+}
+
+/** A request with test cases (`case` fields) whose program is the shell script `main.sh`. */
+export function shellBatch(script: string, cases: ShellCase[], options: ShellRequest = {}): Buffer {
+  const limits = { ...LIMITS, ...options.limits };
+  return encodeProxyRequest({
+    requestId: 'proxy-test',
+    files: [{ name: 'main.sh', content: script }, ...(options.files ?? [])],
+    main: 'main.sh',
+    stdin: '',
+    args: [],
+    limits,
+    cases: cases.map((testCase) => ({ stdin: testCase.stdin ?? '', args: testCase.args ?? [], limits: { ...limits, ...testCase.limits } })),
+  });
+}

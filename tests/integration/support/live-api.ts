@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { createImageBuilder } from '../../../factory/builder';
 import { loadCatalogue } from '../../../factory/catalogue';
 import { buildApp } from '../../../registry-api';
+import type { CaseAnswer } from '../../../registry-api/contract';
 import { KeyStore } from '../../../registry-api/auth';
 import { loadConfig, type CoderingConfig } from '../../../registry-api/config';
 import { JobStore } from '../../../registry-api/jobs';
@@ -38,7 +39,10 @@ export interface RunBody {
   compile?: { stdout: string; stderr: string; exitCode: number | null } | null;
   runtime: { id: string; image: string };
   race: { mode: string; workers: number; winner: number; fallback: boolean; retries: number };
-  timings: { totalMs: number; queueMs: number; coldStart: boolean; coldStartMs: number };
+  timings: { totalMs: number; queueMs: number; coldStart: boolean; coldStartMs: number; compileMs: number; runMs: number };
+  /** A judged run's (`tests`). */
+  cases?: CaseAnswer[];
+  summary?: { passed: number; failed: number; total: number };
   error?: { code: string; message: string };
 }
 

@@ -8,6 +8,7 @@ import {
   STDIN_EOF_LINE,
   type WorkerRequest,
 } from '../../../proxy';
+import { parseFields } from './proxy-fields';
 
 const limits = {
   wallMs: 2000,
@@ -30,27 +31,6 @@ const request: WorkerRequest = {
   args: ['a b', ''],
   limits,
 };
-
-/** Parses the framing back, the way the C proxy reads it, to check lengths are bytes. */
-function parseFields(encoded: Buffer): Array<[string, Buffer]> {
-  let offset = encoded.indexOf(0x0a) + 1;
-  expect(encoded.subarray(0, offset).toString()).toBe('codering/1\n');
-  const fields: Array<[string, Buffer]> = [];
-  for (;;) {
-    const newline = encoded.indexOf(0x0a, offset);
-    const line = encoded.subarray(offset, newline).toString();
-    offset = newline + 1;
-    if (line === 'end') break;
-    const [name, length] = line.split(' ');
-    const value = encoded.subarray(offset, offset + Number(length));
-    offset += Number(length);
-    expect(encoded[offset]).toBe(0x0a);
-    offset += 1;
-    fields.push([name!, value]);
-  }
-  expect(offset).toBe(encoded.length);
-  return fields;
-}
 
 describe('proxy request encoding', () => {
   it('frames every field with its byte length, files as path NUL content', () => {
