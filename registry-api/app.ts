@@ -20,7 +20,9 @@ import { BuildJobs, type JobStore } from './jobs';
 import { ApiMetrics } from './metrics';
 import type { Platform } from './platform';
 import { capacityRoutes, healthRoutes, imageRoutes, keyRoutes, runRoutes, runSocketRoutes, runtimeRoutes, type RouteContext } from './routes';
-import { WebSocketUpgrades } from './websocket';
+import websocket from '@fastify/websocket';
+import { SOCKET_PROTOCOL } from './routes/run-socket-session';
+import { CLOSE_CODE } from './websocket';
 
 export interface AppDeps {
   config: Readonly<CoderingConfig>;
@@ -136,8 +138,24 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.setNotFoundHandler(handleNotFound);
   // CORS, keys, rate limits, runs in flight: before the routes (see auth/access-control.ts)
   registerAccessControl(app, { config, keys });
-  // WebSocket upgrades go through the routes and their hooks like any request
-  const upgrades = new WebSocketUpgrades(app);
+  // WebSocket upgrades go through the routes and their hooks like any request (keys, CORS, limits)
+  void app.register(websocket, {
+    options: {
+      maxPayload: config.bodyLimitBytes,
+      // the one subprotocol we speak, named back when offered (a key may ride along: access-control.ts)
+      handleProtocols: (offered: Set<string>) => (offered.has(SOCKET_PROTOCOL) ? SOCKET_PROTOCOL : false),
+    },
+    // on shutdown, open sessions are told the server goes away (1001), not closed without a code
+    preClose(done) {
+      for (const client of this.websocketServer.clients) client.close(CLOSE_CODE.goingAway, 'the server is shutting down');
+      this.websocketServer.close(() => done());
+    },
+  });
+  // An upgrade answered over HTTP (refused by a hook, say) leaves a socket with no HTTP parser: it
+  // ends. The plugin does so only when its own onRequest hook ran, and ours (keys) may refuse first.
+  app.addHook('onResponse', async (request) => {
+    if (request.raw.headers.upgrade?.toLowerCase() === 'websocket') request.raw.socket?.destroy();
+  });
 
   void app.register(swagger, {
     openapi: {
@@ -161,7 +179,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     imageRoutes(api, context);
     keyRoutes(api, keys);
     runRoutes(api, context);
-    runSocketRoutes(api, context, upgrades);
+    runSocketRoutes(api, context);
   });
 
   app.addHook('onReady', async () => {

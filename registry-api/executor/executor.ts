@@ -80,6 +80,12 @@ export class Executor {
       const checked = checkRunInput(input, located.target.resolved.definition.main, config);
       // a judged run is one request: one compile, then every case, on the worker that wins the race
       const tests = checkTestCases(input, checked, config);
+      if (tests !== undefined && context.stream !== undefined) {
+        // one program's output streamed is one run's; a judged run's cases answer together, at the end
+        throw new CoderingError('invalid_request', 'a judged run (tests) is not streamed: send it without Accept: text/event-stream, over POST /v1/run', {
+          field: 'tests',
+        });
+      }
       if (tests !== undefined) checked.cases = tests.cases;
       // an image with no warm worker is a cold start away: the platform starts one for this run
       const image = await images.ensure(located, context.signal);

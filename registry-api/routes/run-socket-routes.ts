@@ -6,36 +6,32 @@
 import { Type } from '@sinclair/typebox';
 import { CoderingError } from '../../errors';
 import { errorResponses, socketErrorMessageSchema, socketOutputMessageSchema, socketResultMessageSchema, stdinMessageSchema } from '../contract';
-import type { WebSocketUpgrades } from '../websocket';
+import { WebSocketConnection } from '../websocket';
 import type { ApiInstance } from './api-instance';
 import type { RouteContext } from './route-context';
-import { RunSocketSession, SOCKET_PROTOCOL } from './run-socket-session';
+import { RunSocketSession } from './run-socket-session';
 import { RUN_SOCKET_DESCRIPTION } from './run-stream-docs';
 
-export function runSocketRoutes(app: ApiInstance, context: RouteContext, upgrades: WebSocketUpgrades): void {
+export function runSocketRoutes(app: ApiInstance, context: RouteContext): void {
   const { config } = context;
   const anyOrigin = config.corsOrigins.includes('*');
-  app.get(
-    '/v1/run/ws',
-    {
-      schema: {
-        summary: 'Run a program with interactive stdin, over a WebSocket',
-        description: RUN_SOCKET_DESCRIPTION,
-        tags: ['run'],
-        response: {
-          101: {
-            description: `Switching Protocols: the session begins. Its messages from the server are below; the client's, after the run request, are ${JSON.stringify(stdinMessageSchema)}`,
-            content: { 'application/json': { schema: Type.Union([socketOutputMessageSchema, socketResultMessageSchema, socketErrorMessageSchema]) } },
-          },
-          ...errorResponses,
+  app.route({
+    method: 'GET',
+    url: '/v1/run/ws',
+    schema: {
+      summary: 'Run a program with interactive stdin, over a WebSocket',
+      description: RUN_SOCKET_DESCRIPTION,
+      tags: ['run'],
+      response: {
+        101: {
+          description: `Switching Protocols: the session begins. Its messages from the server are below; the client's, after the run request, are ${JSON.stringify(stdinMessageSchema)}`,
+          content: { 'application/json': { schema: Type.Union([socketOutputMessageSchema, socketResultMessageSchema, socketErrorMessageSchema]) } },
         },
+        ...errorResponses,
       },
     },
-    async (request, reply) => {
-      if (!upgrades.asked(request)) {
-        void reply.header('upgrade', 'websocket');
-        throw new CoderingError('upgrade_required', 'GET /v1/run/ws is a WebSocket: open it with Upgrade: websocket', {});
-      }
+    // before the handshake, so that a refusal is an HTTP answer with the usual error body
+    preHandler: async (request) => {
       if (context.platform.name === 'nuclio') {
         throw new CoderingError('interactive_unsupported', 'interactive runs need the local platform: a Nuclio function takes its stdin with the event; send stdin with POST /v1/run', {});
       }
@@ -44,8 +40,13 @@ export function runSocketRoutes(app: ApiInstance, context: RouteContext, upgrade
       if (origin !== undefined && !anyOrigin && !config.corsOrigins.includes(origin)) {
         throw new CoderingError('forbidden', `origin ${origin} is not among the origins this API allows (CODERING_CORS_ORIGINS)`, { origin });
       }
-      const connection = upgrades.accept(request, reply, { protocols: [SOCKET_PROTOCOL], maxMessageBytes: config.bodyLimitBytes });
-      new RunSocketSession(connection, request, context.executor, config.maxStdinBytes);
     },
-  );
+    handler: async (_request, reply) => {
+      void reply.header('upgrade', 'websocket');
+      throw new CoderingError('upgrade_required', 'GET /v1/run/ws is a WebSocket: open it with Upgrade: websocket', {});
+    },
+    wsHandler: (socket, request) => {
+      new RunSocketSession(new WebSocketConnection(socket), request, context.executor, config.maxStdinBytes);
+    },
+  });
 }

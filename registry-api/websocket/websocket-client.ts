@@ -1,13 +1,10 @@
 /**
- * A WebSocket client of our own, for Node callers of `GET /v1/run/ws` (the tests, the stream bench):
- * the handshake over `http.request`, then a client's side of a WebSocketConnection. Browsers have
- * their own (`new WebSocket(url, protocols)`).
+ * A WebSocket client for Node callers of `GET /v1/run/ws` (the tests, the stream bench), over `ws`.
+ * Browsers have their own (`new WebSocket(url, protocols)`).
  */
 
-import { randomBytes } from 'node:crypto';
-import http from 'node:http';
+import { WebSocket } from 'ws';
 import { WebSocketConnection } from './websocket-connection';
-import { acceptKey } from './websocket-handshake';
 
 export interface ConnectOptions {
   /** Offered as `Sec-WebSocket-Protocol`, in order. */
@@ -34,40 +31,24 @@ export interface ClientConnection {
 }
 
 export function connectWebSocket(url: string, options: ConnectOptions = {}): Promise<ClientConnection> {
-  const key = randomBytes(16).toString('base64');
-  const protocols = options.protocols ?? [];
   return new Promise((resolve, reject) => {
-    const request = http.request(url.replace(/^ws/, 'http'), {
-      headers: {
-        ...options.headers,
-        connection: 'Upgrade',
-        upgrade: 'websocket',
-        'sec-websocket-version': '13',
-        'sec-websocket-key': key,
-        ...(protocols.length > 0 ? { 'sec-websocket-protocol': protocols.join(', ') } : {}),
-      },
+    const socket = new WebSocket(url, options.protocols ?? [], {
+      headers: options.headers,
+      maxPayload: options.maxMessageBytes ?? 64 * 1024 * 1024,
     });
-    request.on('error', reject);
-    request.on('response', (response) => {
+    // listeners of the caller's come on at once: messages sent right after the handshake wait for them
+    const connection = new WebSocketConnection(socket);
+    socket.once('open', () => resolve({ connection, protocol: socket.protocol === '' ? undefined : socket.protocol }));
+    socket.once('unexpected-response', (request, response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => reject(new WebSocketRefused(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'))));
+      response.on('end', () => {
+        // with this listener on, ending the request is ours (ws leaves the socket open otherwise)
+        request.destroy();
+        reject(new WebSocketRefused(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
+      });
+      response.on('error', reject);
     });
-    request.on('upgrade', (response, socket, head) => {
-      if (response.headers['sec-websocket-accept'] !== acceptKey(key)) {
-        socket.destroy();
-        reject(new Error('the server did not prove it read our key (Sec-WebSocket-Accept)'));
-        return;
-      }
-      const protocol = response.headers['sec-websocket-protocol'];
-      if (protocol !== undefined && !protocols.includes(protocol)) {
-        socket.destroy();
-        reject(new Error(`the server chose a protocol we did not offer: ${protocol}`));
-        return;
-      }
-      const connection = new WebSocketConnection(socket, head, { role: 'client', maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024 });
-      resolve({ connection, protocol });
-    });
-    request.end();
+    socket.once('error', reject);
   });
 }

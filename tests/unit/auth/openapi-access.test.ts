@@ -74,7 +74,7 @@ test('under CODERING_AUTH=required a run needs its key too', async () => {
 test('every error status a route can answer, with its codes from the catalogue and Retry-After where busy', async () => {
   const document = await documentFor('required');
   const run = document.paths['/v1/run']?.post as Operation;
-  expect(Object.keys(run.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409', '413', '415', '429', '500', '502', '503', '504']);
+  expect(Object.keys(run.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409', '413', '415', '426', '429', '500', '501', '502', '503', '504']);
   expect(run.responses['413']?.description).toContain('`payload_too_large`');
   expect(run.responses['413']?.description).toContain('`file_too_large`');
   expect(run.responses['400']?.description).toContain('`limit_exceeds_maximum`: A limit is above the operator maximum');

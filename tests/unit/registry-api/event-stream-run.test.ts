@@ -117,6 +117,14 @@ describe('POST /v1/run as events', () => {
     expect(t.platform.leases).toHaveLength(1);
   });
 
+  test('a judged run (tests) is refused as events, before any worker is leased: its cases answer together', async () => {
+    t = await makeTestApp({ platform: new FakePlatform() });
+    const response = await streamRun({ ...hello, tests: [{ stdin: '1\n' }, { stdin: '2\n' }] });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: { code: 'invalid_request', details: { field: 'tests' } } });
+    expect(t.platform.leases).toHaveLength(0);
+  });
+
   test('the output limit holds over streamed bytes, stdout and stderr together', async () => {
     t = await makeTestApp({ platform: new FakePlatform() });
     t.platform.script({
