@@ -20,6 +20,7 @@ import { BuildJobs, type JobStore } from './jobs';
 import { ApiMetrics } from './metrics';
 import type { Platform } from './platform';
 import { capacityRoutes, healthRoutes, imageRoutes, keyRoutes, runRoutes, runSocketRoutes, runtimeRoutes, type RouteContext } from './routes';
+import { withDocumentedLimits } from './contract/openapi-limits';
 import websocket from '@fastify/websocket';
 import { SOCKET_PROTOCOL } from './routes/run-socket-session';
 import { CLOSE_CODE } from './websocket';
@@ -167,7 +168,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       tags: [{ name: 'run' }, { name: 'runtimes' }, { name: 'images' }, { name: 'keys' }, { name: 'health' }],
       components: { securitySchemes: openApiSecuritySchemes(config.auth) },
     },
-    transform: documentAccess(config.auth),
+    transform: withDocumentedLimits(documentAccess(config.auth), config.defaultLimits, config.maxLimits),
   });
   void app.register(swaggerUi, { routePrefix: '/docs' });
   // Routes in a plugin registered after swagger, so that swagger sees every one of them.

@@ -1,6 +1,6 @@
 /** The access policy as the OpenAPI document at /docs/json publishes it. */
 
-import type { AuthMode } from '../../../config';
+import { DEFAULT_CONFIG, type AuthMode } from '../../../config';
 import { makeTestApp, type TestApp } from '../registry-api/fakes';
 
 let t: TestApp;
@@ -82,3 +82,31 @@ test('every error status a route can answer, with its codes from the catalogue a
   expect(run.responses['503']?.headers?.['retry-after']?.schema.type).toBe('integer');
   expect(run.responses['500']?.headers).toBeUndefined();
 });
+
+test('the run limits say their unit, their default and their maximum, from the configuration the API runs with', async () => {
+  t = await makeTestApp({ overrides: { maxLimits: { ...DEFAULT_CONFIG.maxLimits, wallMs: 12_345 } } });
+  const document = (await t.app.inject({ url: '/docs/json' })).json() as {
+    paths: Record<string, { post: { requestBody: { content: Record<string, { schema: LimitsHolder }> } } }>;
+  };
+  const body = document.paths['/v1/run']!.post.requestBody.content['application/json']!.schema;
+  for (const limits of [body.properties.limits, body.properties.tests.items.properties.limits]) {
+    expect(limits.properties.wallMs).toMatchObject({ default: DEFAULT_CONFIG.defaultLimits.wallMs, maximum: 12_345, description: expect.stringContaining('milliseconds of wall time') });
+    expect(limits.properties.memoryBytes).toMatchObject({ default: DEFAULT_CONFIG.defaultLimits.memoryBytes, maximum: DEFAULT_CONFIG.maxLimits.memoryBytes });
+    expect(limits.properties.outputBytes?.description).toContain(`at most ${DEFAULT_CONFIG.maxLimits.outputBytes}`);
+  }
+  // only documented: a run's schema still refuses past the maximum with the executor's own error
+  const refused = await t.app.inject({ method: 'POST', url: '/v1/run', payload: { runtime: 'python', files: [{ name: 'main.py', content: 'print(1)' }], limits: { wallMs: 20_000 } } });
+  expect(refused.json()).toMatchObject({ error: { code: 'limit_exceeds_maximum' } });
+});
+
+interface LimitSchema {
+  default?: number;
+  maximum?: number;
+  description?: string;
+}
+interface LimitsSchema {
+  properties: Record<string, LimitSchema | undefined>;
+}
+interface LimitsHolder {
+  properties: { limits: LimitsSchema; tests: { items: { properties: { limits: LimitsSchema } } } };
+}
