@@ -86,12 +86,14 @@ describe('interactive 1', () => {
 
   for (const [name, env] of [
     ['a cold start', {}],
-    ['a prewarmed interpreter', { CODERING_PREWARM: '1' }],
+    // an interactive run never takes the waiting interpreter: a prewarmed python reads its whole stdin
+    // before the program starts, which an interactive stdin never ends; it starts cold
+    ['an image that prewarms (the run starts cold)', { CODERING_PREWARM: '1' }],
     ['a compiled runtime (frames sent while it compiles wait for the program)', { CODERING_COMPILED: '1' }],
   ] as const) {
     test(`${name}: the request's stdin, then each stdin frame as it comes, then stdin-eof`, () =>
       withSession(env, async (session) => {
-        if (name.startsWith('a prewarmed')) await new Promise((resolve) => setTimeout(resolve, 500));
+        if (name.startsWith('an image that prewarms')) await new Promise((resolve) => setTimeout(resolve, 500));
         // the first interpreter is started with the default limits: a request with others starts cold
         session.send(shellRequest(echoLoop, { stdin: 'first\n', streaming: interactive, limits: { cpuMs: 5000 } }));
         session.send(encodeStdinFrame(Buffer.from('second\n')));
@@ -108,7 +110,7 @@ describe('interactive 1', () => {
         while (seen.join('') !== 'got third\ngot fourth\n') seen.push(await next());
         session.send(STDIN_EOF_LINE);
         const { outputs, result } = await untilResult(session);
-        const done = name.startsWith('a prewarmed') ? 'done prewarmed\n' : 'done\n';
+        const done = 'done\n';
         expect(joined(outputs, 'stdout')).toBe(done);
         expect(result.frame).toMatchObject({ status: 'ok', exitCode: 0 });
         expect(text(result.frame.stdout)).toBe(`got first\ngot second\ngot third\ngot fourth\n${done}`);
