@@ -53,6 +53,22 @@ for pid in os.listdir('/proc'):
 print(sorted(names))
 `;
 
+/** Python: others(), every process of another uid than the program's, as [pid, comm, state]. */
+const OTHER_UIDS = `
+import os
+def others():
+    found = []
+    for pid in sorted(int(p) for p in os.listdir('/proc') if p.isdigit()):
+        try:
+            status = dict(line.split(':', 1) for line in open(f'/proc/{pid}/status'))
+            comm = open(f'/proc/{pid}/comm').read().strip()
+        except OSError:
+            continue
+        if int(status['Uid'].split()[0]) != os.getuid():
+            found.append([pid, comm, status['State'].split()[0]])
+    return found
+`;
+
 export const SANDBOX_ATTACKS: SandboxAttack[] = [
   {
     name: 'contains a fork bomb, and the next run finds no process of it',
@@ -233,20 +249,12 @@ print('CODERING_TEST_HOST_SECRET' in os.environ, sorted(name for name in os.envi
     async act({ run }) {
       // every process of another uid: init, and the proxy (locally) or Nuclio's processor and the
       // handler that became the proxy, all uid 1000 in a non-root pod but never the program's uid
-      const attack = `
-import ctypes, json, os, sys
+      const attack = `${OTHER_UIDS}
+import ctypes, json, os
 libc = ctypes.CDLL(None, use_errno=True)
 PTRACE_ATTACH = 16
-me = os.getuid()
 seen = []
-for pid in sorted(int(p) for p in os.listdir('/proc') if p.isdigit()):
-    try:
-        uid = int(next(l for l in open(f'/proc/{pid}/status') if l.startswith('Uid:')).split()[1])
-        comm = open(f'/proc/{pid}/comm').read().strip()
-    except (OSError, StopIteration):
-        continue
-    if uid == me:
-        continue
+for pid, comm, _state in others():
     outcome = []
     try:
         open(f'/proc/{pid}/environ', 'rb').read()
@@ -269,20 +277,9 @@ os.kill(-1, 9)  # every process the program may signal but itself (Linux spares 
       const seen = JSON.parse(attacked.stdout) as [number, string, string][];
       expect(seen.length).toBeGreaterThan(0);
       for (const [, , outcome] of seen) expect(outcome).toBe('environ refused trace refused signal 19 refused signal 9 refused');
-      const listing = `
-import json, os
-me = os.getuid()
-seen = []
-for pid in sorted(int(p) for p in os.listdir('/proc') if p.isdigit()):
-    try:
-        uid = int(next(l for l in open(f'/proc/{pid}/status') if l.startswith('Uid:')).split()[1])
-        comm = open(f'/proc/{pid}/comm').read().strip()
-        state = next(l for l in open(f'/proc/{pid}/status') if l.startswith('State:')).split()[1]
-    except (OSError, StopIteration):
-        continue
-    if uid != me:
-        seen.append([pid, comm, state])
-print(json.dumps(seen))
+      const listing = `${OTHER_UIDS}
+import json
+print(json.dumps(others()))
 `;
       const after = await run(listing);
       expect(after.status).toBe('ok');
