@@ -152,7 +152,8 @@ export interface CoderingConfig {
   maxStdinBytes: number;
   /**
    * Test cases of one judged run (`tests`). Their wall limits together may not exceed `maxLimits.wallMs`,
-   * so that a judged run never takes longer than the longest single run (what Nuclio's event timeout covers).
+   * so that a judged run never takes longer than the longest single run (what Nuclio's event timeout covers);
+   * cases that name no wall time share what the others leave of it (registry-api/executor/test-cases.ts).
    */
   maxTestCases: number;
   /** The operator's maxima: a request asking for more gets `limit_exceeds_maximum`. */

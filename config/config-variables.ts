@@ -89,7 +89,7 @@ const ROWS: Row[] = [
   ['CODERING_MAX_ARGS', '/maxArgs', 'integer', 64, 'arguments of one run'],
   ['CODERING_MAX_ARG_BYTES', '/maxArgBytes', 'integer', 4096, 'bytes of one argument'],
   ['CODERING_MAX_STDIN_BYTES', '/maxStdinBytes', 'integer', 256 * 1024, "bytes of a run's stdin"],
-  ['CODERING_MAX_TEST_CASES', '/maxTestCases', 'integer', 64, "test cases of one judged run (`tests`, at most 256); their wall limits together may not exceed `CODERING_MAX_WALL_MS`"],
+  ['CODERING_MAX_TEST_CASES', '/maxTestCases', 'integer', 64, "test cases of one judged run (`tests`, at most 256); their wall limits together may not exceed `CODERING_MAX_WALL_MS` (cases naming none share it)"],
   ...LIMITS.map(([suffix, field, max, , meaning]): Row => [`CODERING_MAX_${suffix}`, `/maxLimits/${field}`, 'integer', max, `operator maximum: ${meaning}`]),
   ...LIMITS.map(([suffix, field, , standard, meaning]): Row => [`CODERING_DEFAULT_${suffix}`, `/defaultLimits/${field}`, 'integer', standard, `when a request names none: ${meaning}`]),
   ['CODERING_NUCLIO_DASHBOARD_URL', '/nuclio/dashboardUrl', 'string', 'http://nuclio-dashboard.nuclio.svc.cluster.local:8070', "Nuclio dashboard (platform `nuclio`)"],

@@ -6,8 +6,9 @@ export { CASE_OVERHEAD_MS, runWallMs } from './run-wall';
 export type { CaseLimits, ProxyCaseResult, WorkerCase } from './proxy-types';
 export { PROXY_SOURCE_DIR, readProxySources } from './proxy-source';
 export type { ProxySourceFile } from './proxy-source';
-export { RUN_STATUSES } from './proxy-types';
+export { OUTPUT_PHASES, RUN_STATUSES } from './proxy-types';
 export type {
+  OutputPhase,
   OutputStream,
   ProxyFrame,
   ProxyResult,

@@ -43,11 +43,16 @@ export function decodeProxyFrame(json: string | Buffer): ProxyFrame {
   throw new MalformedProxyResult(`unknown state ${String(r.state)}`);
 }
 
-/** An output frame keeps the bytes as the program wrote them: text is the API's to make, at its edge. */
+/**
+ * An output frame keeps the bytes as the program wrote them: text is the API's to make, at its edge.
+ * A frame without `phase` (an image built before the compiler's output streamed) is the program's.
+ */
 function decodeOutput(r: Record<string, unknown>): ProxyFrame {
   if (r.stream !== 'stdout' && r.stream !== 'stderr') throw new MalformedProxyResult(`unknown output stream ${String(r.stream)}`);
   if (typeof r.data !== 'string') throw new MalformedProxyResult('output data is not a string');
-  return { kind: 'output', stream: r.stream, data: Buffer.from(r.data, 'base64') };
+  const phase = r.phase ?? 'run';
+  if (phase !== 'compile' && phase !== 'run') throw new MalformedProxyResult(`unknown output phase ${String(phase)}`);
+  return { kind: 'output', stream: r.stream, phase, data: Buffer.from(r.data, 'base64') };
 }
 
 /** Decodes and checks one JSON result of the proxy (proxy/README.md). */

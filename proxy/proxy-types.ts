@@ -53,6 +53,10 @@ export interface StreamingOptions {
 /** The program's two outputs, as output frames name them. */
 export type OutputStream = 'stdout' | 'stderr';
 
+/** Whose output a frame carries: the compiler's (`compile`) or the program's (`run`). */
+export type OutputPhase = 'compile' | 'run';
+export const OUTPUT_PHASES: readonly OutputPhase[] = ['compile', 'run'];
+
 /**
  * Every status the proxy can answer. `cancelled` answers a cancel of ours; `files_rejected` says the
  * request's files could not be written as given (paths that collide, too large for the box): the
@@ -102,6 +106,6 @@ export type WorkerStateFrame = { state: 'clean'; cleanMs: number } | { state: 'r
 
 /** One frame of the proxy's `--serve` output: an output chunk of a streamed run, its result, the worker's state. */
 export type ProxyFrame =
-  | { kind: 'output'; stream: OutputStream; data: Buffer }
+  | { kind: 'output'; stream: OutputStream; phase: OutputPhase; data: Buffer }
   | { kind: 'result'; result: ProxyResult }
   | { kind: 'state'; frame: WorkerStateFrame };

@@ -209,13 +209,17 @@ void run_phase(const request_t *r, const char *phase, long wall_ms, phase_t *out
   buf_init(&out->out, (size_t)r->output_bytes);
   buf_init(&out->err, (size_t)r->output_bytes);
   stream_phase_begin(r, phase, &out->out, &out->err);
-  /* only `run` can use a prewarmed interpreter: a compiler never waits for a request. Nor can an
-     interactive run: a prewarmed python takes its whole stdin before the program starts (so that it
-     reads it as a cold run reads its memfd), and an interactive stdin ends only when the client says */
+  /* only `run` can use a prewarmed interpreter: a compiler never waits for a request. Nor can a
+     streamed run: its program must start with the output buffering runtime.sh gives a streamed run
+     (CODERING_STREAM, sandbox.c), which an interpreter started before the request could not know; and
+     an interactive run also because a prewarmed python takes its whole stdin before the program
+     starts (so that it reads it as a cold run reads its memfd), where an interactive stdin ends only
+     when the client says */
   prewarmed_t pw;
-  int may_prewarm = strcmp(phase, "run") == 0 && !r->interactive;
+  int streamed = r->stream || r->interactive;
+  int may_prewarm = strcmp(phase, "run") == 0 && !streamed;
   /* the one left waiting goes now: the proof after the run admits no process, and the next starts then */
-  if (strcmp(phase, "run") == 0 && r->interactive) discard_prewarmed();
+  if (strcmp(phase, "run") == 0 && streamed) discard_prewarmed();
   started_t started = may_prewarm && take_prewarmed(r, &pw) ? start_prewarmed(r, &pw) : start_cold(r, phase);
   supervise(r, &started, wall_ms, out);
 }

@@ -94,7 +94,7 @@ static const char *const STARTUP_HOOK_VARS[] = {
     "NODE_REPL_EXTERNAL_MODULE", "NODE_EXTRA_CA_CERTS", "RUBYOPT", "RUBYLIB", "PERL5OPT", "PERL5LIB",
     "PERLLIB", "PHPRC", "PHP_INI_SCAN_DIR", "BASH_ENV", "ENV", "LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH",
     "GCONV_PATH", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "HOME", "CODERING_MAIN",
-    "HOSTNAME", "USER", "PYTHONNOUSERSITE",
+    "HOSTNAME", "USER", "PYTHONNOUSERSITE", "CODERING_STREAM", "CODERING_INTERACTIVE",
 };
 
 static int is_startup_hook(const char *entry) {
@@ -107,7 +107,7 @@ static int is_startup_hook(const char *entry) {
 char **build_env(const request_t *r) {
   size_t n = 0;
   while (environ[n]) n++;
-  char **env = xmalloc((n + 8) * sizeof *env);
+  char **env = xmalloc((n + 10) * sizeof *env);
   size_t k = 0;
   /* the image's own ENV (PATH, NODE_PATH, PYTHONPATH…) is trusted, less the start-up hooks */
   for (size_t i = 0; i < n; i++)
@@ -117,6 +117,10 @@ char **build_env(const request_t *r) {
   env[k++] = "USER=sandbox";
   /* python's user site (~/.local/lib/python3.X/site-packages, usercustomize) is never loaded */
   env[k++] = "PYTHONNOUSERSITE=1";
+  /* a streamed run's program writes as a terminal's would, line by line (runtime.sh reads these:
+     python unbuffered, C's stdio line-buffered…); an interactive one also flushes before it reads */
+  if (r && (r->stream || r->interactive)) env[k++] = "CODERING_STREAM=1";
+  if (r && r->interactive) env[k++] = "CODERING_INTERACTIVE=1";
   if (r && r->main_file) {
     snprintf(main_var, sizeof main_var, "CODERING_MAIN=%s", r->main_file);
     env[k++] = main_var;

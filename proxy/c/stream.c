@@ -19,6 +19,8 @@
 
 /* The buffers of the phase whose output streams (compared, never read): none outside a streamed run. */
 static const buffer_t *streamed_out, *streamed_err;
+/* Its frames' prefixes: which stream, and whose output (the compiler's or the program's). */
+static const char *out_prefix, *err_prefix;
 
 /* The interactive stdin of the request being answered. */
 static struct {
@@ -31,17 +33,20 @@ static struct {
 } feed = {.queue = {.limit = MAX_QUEUED_STDIN}};
 
 void stream_phase_begin(const request_t *r, const char *phase, const buffer_t *out, const buffer_t *err) {
-  /* only the program's own output streams: the compiler's is in the result */
-  int on = serve_mode && r->stream && strcmp(phase, "run") == 0;
+  /* the compiler's output streams too (a slow compile shows its warnings as they come), said apart */
+  int compile = strcmp(phase, "compile") == 0;
+  int on = serve_mode && r->stream && (compile || strcmp(phase, "run") == 0);
   streamed_out = on ? out : NULL;
   streamed_err = on ? err : NULL;
+  out_prefix = compile ? "{\"stream\":\"stdout\",\"phase\":\"compile\",\"data\":\"" : "{\"stream\":\"stdout\",\"phase\":\"run\",\"data\":\"";
+  err_prefix = compile ? "{\"stream\":\"stderr\",\"phase\":\"compile\",\"data\":\"" : "{\"stream\":\"stderr\",\"phase\":\"run\",\"data\":\"";
 }
 
 void stream_output(const buffer_t *b, const char *data, size_t n) {
   if (n == 0 || b == NULL || (b != streamed_out && b != streamed_err)) return;
   buffer_t json;
   buf_init(&json, SIZE_MAX);
-  buf_puts(&json, b == streamed_out ? "{\"stream\":\"stdout\",\"data\":\"" : "{\"stream\":\"stderr\",\"data\":\"");
+  buf_puts(&json, b == streamed_out ? out_prefix : err_prefix);
   buf_base64(&json, data, n);
   buf_puts(&json, "\"}");
   emit_frame(&json);

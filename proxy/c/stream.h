@@ -15,7 +15,7 @@
 #include "input.h"
 #include "request.h"
 
-/* Before a phase: `out` and `err` are its buffers; they stream when the phase is a streamed run. */
+/* Before a phase: `out` and `err` are its buffers; in a streamed run they stream, the compiler's and the program's. */
 void stream_phase_begin(const request_t *r, const char *phase, const buffer_t *out, const buffer_t *err);
 /* After a phase's buffer `b` kept `n` bytes: an output frame of them, if `b` streams. */
 void stream_output(const buffer_t *b, const char *data, size_t n);

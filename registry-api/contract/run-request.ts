@@ -66,7 +66,9 @@ export const runRequestSchema = Type.Object(
         description:
           'Test cases: the program is compiled once, then run once per case on the same worker, each from the files as ' +
           'compile left them (nothing a case leaves reaches the next). At most CODERING_MAX_TEST_CASES (64 by default), ' +
-          'more is `400 too_many_test_cases`; their `wallMs` together at most CODERING_MAX_WALL_MS (20000 by default). ' +
+          'more is `400 too_many_test_cases`; their `wallMs` together at most CODERING_MAX_WALL_MS (20000 by default): cases ' +
+          "that name no `wallMs` (neither their own nor the run's) share what the others leave of it evenly, each at most " +
+          'CODERING_DEFAULT_WALL_MS (5000 by default). ' +
           'The answer then has `cases` and `summary`.',
       }),
     ),

@@ -5,17 +5,22 @@
  */
 
 import { Type, type Static } from '@sinclair/typebox';
+import { OUTPUT_PHASES } from '../../proxy';
 import { errorSchema } from './error-body';
 import { runResponseSchema } from './run-response';
 import { stringEnum } from './string-enum';
 
 const outputFields = {
-  data: Type.String({ description: 'What the program wrote: text, or base64 when `encoding` says so' }),
+  data: Type.String({ description: 'What the compiler or the program wrote: text, or base64 when `encoding` says so' }),
   encoding: Type.Optional(
     stringEnum(['base64'], {
       description: 'Present when the bytes of this chunk are not UTF-8: `data` is then their base64, to decode as bytes',
     }),
   ),
+  phase: stringEnum(OUTPUT_PHASES, {
+    description:
+      "Whose output: `compile`, the compiler's (compiled languages; all of it comes before the program's), or `run`, the program's",
+  }),
 };
 
 /** The data of an SSE `stdout` or `stderr` event. */

@@ -45,6 +45,11 @@ export function checkTestCases(input: RunInput, run: CheckedRun, config: TestsCo
       limits: checkLimits(test.limits ?? {}, pickCaseLimits(run.limits), at, config),
     };
   });
+  shareWallTime(
+    cases.filter((_, index) => tests[index]?.limits?.wallMs === undefined && input.limits?.wallMs === undefined),
+    cases,
+    config.maxLimits.wallMs,
+  );
   // The whole batch takes at most what one run may (compile, then the longest wall time): what the
   // workers' deadlines and a Nuclio function's event timeout are made for.
   const wallMs = cases.reduce((sum, testCase) => sum + testCase.limits.wallMs, 0);
@@ -69,6 +74,21 @@ export function checkTestCases(input: RunInput, run: CheckedRun, config: TestsCo
     expected: tests.map((test) => test.expectedStdout),
     compare: input.compare ?? DEFAULT_COMPARE_MODE,
   };
+}
+
+/**
+ * The cases that name no wall time (neither their own nor the run's) share what the others leave of
+ * the batch's budget, evenly, each at most the default: 64 cases of a plain request fit (20 s / 64 ≈
+ * 312 ms each by default), where the default 5 s each would refuse any batch of more than 4. A case
+ * that needs more says so; the sum is still checked after.
+ */
+function shareWallTime(unnamed: WorkerCase[], cases: WorkerCase[], budgetMs: number): void {
+  if (unnamed.length === 0) return;
+  const named = cases.filter((testCase) => !unnamed.includes(testCase)).reduce((sum, testCase) => sum + testCase.limits.wallMs, 0);
+  const share = Math.floor((budgetMs - named) / unnamed.length);
+  // nothing left to share: the sum check below refuses the batch and names the budget
+  if (share < 1) return;
+  for (const testCase of unnamed) testCase.limits.wallMs = Math.min(testCase.limits.wallMs, share);
 }
 
 function pickCaseLimits(limits: CheckedRun['limits']): WorkerCase['limits'] {

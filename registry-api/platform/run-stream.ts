@@ -4,11 +4,11 @@
  * can't stream (a Nuclio function answers once per event) hands the outputs over at the end.
  */
 
-import type { OutputStream } from '../../proxy';
+import type { OutputPhase, OutputStream } from '../../proxy';
 
 export interface RunStream {
-  /** Each chunk the program writes, in order, as soon as the worker has it. */
-  output(stream: OutputStream, data: Buffer): void;
+  /** Each chunk the compiler, then the program, writes, in order, as soon as the worker has it. */
+  output(stream: OutputStream, data: Buffer, phase: OutputPhase): void;
   /** Interactive stdin: bytes the client sends while the program runs. Absent: the request's stdin only. */
   readonly stdin?: StdinFeed;
 }

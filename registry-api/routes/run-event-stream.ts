@@ -6,11 +6,10 @@
  */
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { OutputStream } from '../../proxy';
 import type { RunInput } from '../contract';
 import type { Executor } from '../executor';
 import { describeFailure } from '../http';
-import { EventStream, OutputText } from '../streaming';
+import { EventStream, OutputChunks, type StreamChunk } from '../streaming';
 
 const EVENT_STREAM = 'text/event-stream';
 
@@ -29,9 +28,9 @@ export async function answerWithEvents(
   signal: AbortSignal,
 ): Promise<void> {
   const events = new EventStream(reply);
-  const texts: Record<OutputStream, OutputText> = { stdout: new OutputText(), stderr: new OutputText() };
-  const flush = (): void => {
-    for (const stream of ['stdout', 'stderr'] as const) for (const chunk of texts[stream].flush()) events.send(stream, chunk);
+  const chunks = new OutputChunks();
+  const send = (sent: StreamChunk[]): void => {
+    for (const { stream, chunk } of sent) events.send(stream, chunk);
   };
   try {
     const response = await executor.run(body, {
@@ -39,16 +38,14 @@ export async function answerWithEvents(
       signal,
       stream: {
         started: () => events.open(),
-        output: (stream, data) => {
-          for (const chunk of texts[stream].push(data)) events.send(stream, chunk);
-        },
+        output: (stream, data, phase) => send(chunks.push(stream, data, phase)),
       },
     });
-    flush();
+    send(chunks.flush());
     events.send('result', response);
   } catch (error) {
     if (!events.opened) throw error;
-    flush();
+    send(chunks.flush());
     events.send('error', describeFailure(error, request).body);
   } finally {
     events.end();

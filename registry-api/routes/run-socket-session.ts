@@ -6,11 +6,10 @@
 
 import type { FastifyRequest } from 'fastify';
 import { CoderingError } from '../../errors';
-import type { OutputStream } from '../../proxy';
 import type { RunInput, SocketServerMessage } from '../contract';
 import { InteractiveStdin, type Executor } from '../executor';
 import { describeFailure } from '../http';
-import { OutputText, parseRunMessage, parseStdinMessage } from '../streaming';
+import { OutputChunks, parseRunMessage, parseStdinMessage, type StreamChunk } from '../streaming';
 import { CLOSE_CODE, type WebSocketConnection, type WebSocketMessage } from '../websocket';
 
 /** The subprotocol we speak, named back to a client that offers it. */
@@ -23,7 +22,7 @@ const ERROR_CLOSE_BASE = 4000;
 export class RunSocketSession {
   private stdin: InteractiveStdin | null = null;
   private readonly abort = new AbortController();
-  private readonly texts: Record<OutputStream, OutputText> = { stdout: new OutputText(), stderr: new OutputText() };
+  private readonly chunks = new OutputChunks();
   private finished = false;
   private readonly firstMessage: NodeJS.Timeout;
 
@@ -74,9 +73,7 @@ export class RunSocketSession {
         requestId: this.request.id,
         signal: this.abort.signal,
         stream: {
-          output: (stream, data) => {
-            for (const chunk of this.texts[stream].push(data)) this.send({ type: stream, ...chunk });
-          },
+          output: (stream, data, phase) => this.sendChunks(this.chunks.push(stream, data, phase)),
           stdin,
         },
       })
@@ -108,7 +105,11 @@ export class RunSocketSession {
   }
 
   private flush(): void {
-    for (const stream of ['stdout', 'stderr'] as const) for (const chunk of this.texts[stream].flush()) this.send({ type: stream, ...chunk });
+    this.sendChunks(this.chunks.flush());
+  }
+
+  private sendChunks(chunks: StreamChunk[]): void {
+    for (const { stream, chunk } of chunks) this.send({ type: stream, ...chunk });
   }
 
   private send(message: SocketServerMessage): void {

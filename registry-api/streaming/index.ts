@@ -3,5 +3,6 @@
  * bytes as text chunks, the event stream, the client's messages.
  */
 export { EventStream, serverSentEvent } from './event-stream';
-export { completeLength, OutputText } from './output-text';
+export { OutputChunks, type StreamChunk } from './output-chunks';
+export { completeLength, OutputText, type OutputTextChunk } from './output-text';
 export { parseRunMessage, parseStdinMessage, type StdinInput } from './socket-messages';

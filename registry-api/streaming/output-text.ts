@@ -7,11 +7,14 @@
 import { isUtf8 } from 'node:buffer';
 import type { OutputChunk } from '../contract';
 
+/** A chunk's bytes as text (or base64); its phase is added by OutputChunks. */
+export type OutputTextChunk = Omit<OutputChunk, 'phase'>;
+
 export class OutputText {
   private held: Buffer = Buffer.alloc(0);
 
   /** The chunk to send for `bytes`, or none when all of them wait for the rest of a character. */
-  push(bytes: Buffer): OutputChunk[] {
+  push(bytes: Buffer): OutputTextChunk[] {
     const all = this.held.length === 0 ? bytes : Buffer.concat([this.held, bytes]);
     const cut = completeLength(all);
     this.held = Buffer.from(all.subarray(cut));
@@ -19,14 +22,14 @@ export class OutputText {
   }
 
   /** What still waits, at the end of the output: a character that never was completed. */
-  flush(): OutputChunk[] {
+  flush(): OutputTextChunk[] {
     const rest = this.held;
     this.held = Buffer.alloc(0);
     return chunksOf(rest);
   }
 }
 
-function chunksOf(bytes: Buffer): OutputChunk[] {
+function chunksOf(bytes: Buffer): OutputTextChunk[] {
   if (bytes.length === 0) return [];
   return isUtf8(bytes) ? [{ data: bytes.toString('utf8') }] : [{ data: bytes.toString('base64'), encoding: 'base64' }];
 }

@@ -10,6 +10,14 @@ case "${1:-}" in
     done
     exec g++ -O2 -pipe -o "$binary" "$@" -lm
     ;;
-  run) shift; exec "$binary" "$@" ;;
+  run)
+    shift
+    # a streamed run: stdout line-buffered as on a terminal (stdio buffers a pipe whole); an
+    # interactive one also reads stdin unbuffered, so that a prompt without a newline is flushed
+    # before the program waits for input (glibc flushes line-buffered output when it reads one)
+    if [ "${CODERING_INTERACTIVE:-}" = 1 ]; then exec stdbuf -i0 -oL "$binary" "$@"; fi
+    if [ "${CODERING_STREAM:-}" = 1 ]; then exec stdbuf -oL "$binary" "$@"; fi
+    exec "$binary" "$@"
+    ;;
   *) echo "runtime.sh: unknown step '${1:-}'" >&2; exit 2 ;;
 esac

@@ -1,10 +1,16 @@
 #!/bin/sh
-# Python: no compile step. Buffered stdout on purpose (faster; the proxy reads the pipe to the end).
+# Python: no compile step. Buffered stdout on purpose (faster; the proxy reads the pipe to the end),
+# except in a streamed run (CODERING_STREAM, proxy/README.md): there each write reaches the stream as
+# it is made, as a terminal shows it (a pipe would hold a plain `print` loop's lines until the end).
 set -eu
 boot=/opt/codering/python-prewarm
 case "${1:-}" in
   compile) exit 0 ;;
-  run) shift; exec python3 "$CODERING_MAIN" "$@" ;;
+  run)
+    shift
+    if [ "${CODERING_STREAM:-}" = 1 ]; then export PYTHONUNBUFFERED=1; fi
+    exec python3 "$CODERING_MAIN" "$@"
+    ;;
   prewarm)
     # The interpreter starts as `run` starts it, `python3 main.py` (main.py: the catalogue's main
     # file), and waits at the end of its start-up, in a sitecustomize found first through PYTHONPATH,

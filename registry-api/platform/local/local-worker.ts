@@ -179,7 +179,7 @@ export class LocalWorker implements Worker {
         return;
       }
       try {
-        run.stream.output(frame.stream, frame.data);
+        run.stream.output(frame.stream, frame.data, frame.phase);
       } catch {
         // the listener's own failure is not the worker's: the run goes on, its result still comes
       }

@@ -113,8 +113,12 @@ export class NuclioWorker implements Worker {
     }
     // the program's answer, not ours (an internal error is retried, a cancel answered nobody): streamed at the end
     if (stream !== undefined && !UNSTREAMED.has(result.status)) {
-      stream.output('stdout', Buffer.from(result.stdout, 'utf8'));
-      stream.output('stderr', Buffer.from(result.stderr, 'utf8'));
+      if (result.compile) {
+        stream.output('stdout', Buffer.from(result.compile.stdout, 'utf8'), 'compile');
+        stream.output('stderr', Buffer.from(result.compile.stderr, 'utf8'), 'compile');
+      }
+      stream.output('stdout', Buffer.from(result.stdout, 'utf8'), 'run');
+      stream.output('stderr', Buffer.from(result.stderr, 'utf8'), 'run');
     }
     return result;
   }

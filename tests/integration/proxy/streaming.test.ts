@@ -47,10 +47,10 @@ describe('stream 1', () => {
     withSession({}, async (session) => {
       session.send(shellRequest('echo one; sleep 0.4; echo two >&2; sleep 0.4; echo three', { streaming: { stream: true } }));
       const { outputs, result } = await untilResult(session);
-      expect(outputs.map(({ frame }) => [frame.stream, text(frame.data)])).toEqual([
-        ['stdout', 'one\n'],
-        ['stderr', 'two\n'],
-        ['stdout', 'three\n'],
+      expect(outputs.map(({ frame }) => [frame.stream, frame.phase, text(frame.data)])).toEqual([
+        ['stdout', 'run', 'one\n'],
+        ['stderr', 'run', 'two\n'],
+        ['stdout', 'run', 'three\n'],
       ]);
       expect(result.at - (outputs[0] as Seen).at).toBeGreaterThan(600);
       expect(result.frame).toMatchObject({ status: 'ok' });
@@ -66,6 +66,43 @@ describe('stream 1', () => {
       expect(streamed).toBe(1000);
       expect(result.frame).toMatchObject({ status: 'output_limit' });
       expect(await session.frame()).toMatchObject({ state: 'clean' });
+    }));
+
+  test("a compiled runtime: the compiler's output streams first, as phase compile, then the program's", () =>
+    withSession({ CODERING_COMPILED: '1' }, async (session) => {
+      session.send(shellRequest('echo ran; echo oops >&2', { streaming: { stream: true } }));
+      const { outputs, result } = await untilResult(session);
+      expect(outputs.map(({ frame }) => [frame.stream, frame.phase, text(frame.data)])).toEqual([
+        ['stdout', 'compile', 'compiled main.sh\n'],
+        ['stdout', 'run', 'ran\n'],
+        ['stderr', 'run', 'oops\n'],
+      ]);
+      expect(text((result.frame.compile as Record<string, unknown>).stdout)).toBe('compiled main.sh\n');
+      expect(text(result.frame.stdout)).toBe('ran\n');
+      expect(await session.frame()).toMatchObject({ state: 'clean' });
+    }));
+
+  test('a streamed run tells runtime.sh so (it starts the program line-buffered), and starts cold where an image prewarms', () =>
+    withSession({ CODERING_PREWARM: '1' }, async (session) => {
+      const script = 'echo "stream=$CODERING_STREAM interactive=$CODERING_INTERACTIVE${PREWARMED:+ prewarmed}"';
+      // the first interpreter waits with the proxy's own default limits; the next, with this request's
+      await session.run(shellRequest(script));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const plain = await session.run(shellRequest(script));
+      expect(text(plain.result.stdout)).toBe('stream= interactive= prewarmed\n');
+      session.send(shellRequest(script, { streaming: { stream: true } }));
+      const streamed = await untilResult(session);
+      expect(text(streamed.result.frame.stdout)).toBe('stream=1 interactive=\n');
+      expect(await session.frame()).toMatchObject({ state: 'clean' });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      session.send(shellRequest(script, { streaming: { stream: true, interactive: true } }));
+      session.send(STDIN_EOF_LINE);
+      const interactive = await untilResult(session);
+      expect(text(interactive.result.frame.stdout)).toBe('stream=1 interactive=1\n');
+      expect(await session.frame()).toMatchObject({ state: 'clean' });
+      // the next plain run takes a waiting interpreter again
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(text((await session.run(shellRequest(script))).result.stdout)).toBe('stream= interactive= prewarmed\n');
     }));
 
   test('without it, or in --once, nothing but the result', async () => {
@@ -98,12 +135,19 @@ describe('interactive 1', () => {
         session.send(shellRequest(echoLoop, { stdin: 'first\n', streaming: interactive, limits: { cpuMs: 5000 } }));
         session.send(encodeStdinFrame(Buffer.from('second\n')));
         const seen: string[] = [];
+        const compiled: string[] = [];
         const next = async (): Promise<string> => {
-          const frame = await session.frame();
-          expect(frame).toMatchObject({ stream: 'stdout' });
-          return text(frame.data);
+          for (;;) {
+            const frame = await session.frame();
+            expect(frame).toMatchObject({ stream: 'stdout' });
+            if (frame.phase === 'run') return text(frame.data);
+            // the compiler's, streamed before the program's
+            expect(seen).toEqual([]);
+            compiled.push(text(frame.data));
+          }
         };
         while (seen.join('') !== 'got first\ngot second\n') seen.push(await next());
+        expect(compiled.join('')).toBe('CODERING_COMPILED' in env ? 'compiled main.sh\n' : '');
         // the program waits for more: an answer comes only for what we send
         session.send(Buffer.concat([encodeStdinFrame(Buffer.from('thi')), encodeStdinFrame(Buffer.from('rd\nfourth\n'))]));
         seen.length = 0;

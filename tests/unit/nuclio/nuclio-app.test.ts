@@ -218,7 +218,7 @@ describe('streamed runs on nuclio: a function answers once per event', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     const events = response.body.split('\n\n').filter((block) => block !== '');
-    expect(events[0]).toBe('event: stdout\ndata: {"data":"hi nuclio"}');
+    expect(events[0]).toBe('event: stdout\ndata: {"data":"hi nuclio","phase":"run"}');
     expect(events[1]).toMatch(/^event: result\ndata: \{"status":"ok","stdout":"hi nuclio"/);
     expect(events).toHaveLength(2);
   });

@@ -126,11 +126,16 @@ describe('streamed runs in the proxy protocol', () => {
     expect(streamed.endsWith('stream 1\n1\ninteractive 1\n1\nend\n')).toBe(true);
   });
 
-  it('decodes an output frame to the bytes the program wrote', () => {
+  it('decodes an output frame to the bytes the program (or the compiler) wrote, and whose they are', () => {
     const bytes = Buffer.from([0x68, 0xc3, 0xff, 0x0a]);
-    expect(decodeProxyFrame(JSON.stringify({ stream: 'stderr', data: bytes.toString('base64') }))).toEqual({ kind: 'output', stream: 'stderr', data: bytes });
+    const data = bytes.toString('base64');
+    expect(decodeProxyFrame(JSON.stringify({ stream: 'stderr', phase: 'run', data }))).toEqual({ kind: 'output', stream: 'stderr', phase: 'run', data: bytes });
+    expect(decodeProxyFrame(JSON.stringify({ stream: 'stderr', phase: 'compile', data }))).toEqual({ kind: 'output', stream: 'stderr', phase: 'compile', data: bytes });
+    // an image built before the compiler's output streamed sends no phase: its frames are the program's
+    expect(decodeProxyFrame(JSON.stringify({ stream: 'stdout', data }))).toMatchObject({ phase: 'run' });
     expect(() => decodeProxyFrame('{"stream":"stdin","data":""}')).toThrow(MalformedProxyResult);
     expect(() => decodeProxyFrame('{"stream":"stdout","data":5}')).toThrow(MalformedProxyResult);
+    expect(() => decodeProxyFrame('{"stream":"stdout","phase":"link","data":""}')).toThrow(MalformedProxyResult);
   });
 
   it('frames stdin by its byte length, whatever the bytes; `stdin-eof` ends it', () => {

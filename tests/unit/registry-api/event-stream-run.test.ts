@@ -5,7 +5,7 @@
  */
 
 import http from 'node:http';
-import { completeLength, OutputText, serverSentEvent } from '../../../registry-api/streaming';
+import { completeLength, OutputChunks, OutputText, serverSentEvent } from '../../../registry-api/streaming';
 import { acceptsEventStream } from '../../../registry-api/routes/run-event-stream';
 import { contractErrors, FakePlatform, hello, makeTestApp, publishedRunAnswer, type TestApp, waitUntil } from './fakes';
 
@@ -80,6 +80,23 @@ describe('output as text', () => {
   });
 });
 
+describe('output chunks of a run, per phase', () => {
+  test("each chunk says its phase; a character the compiler left cut goes out before the program's first chunk", () => {
+    const chunks = new OutputChunks();
+    const euro = Buffer.from('€');
+    expect(chunks.push('stderr', Buffer.concat([Buffer.from('warning '), euro.subarray(0, 2)]), 'compile')).toEqual([
+      { stream: 'stderr', chunk: { data: 'warning ', phase: 'compile' } },
+    ]);
+    // the program's own stderr never completes the compiler's character
+    expect(chunks.push('stderr', euro.subarray(2), 'run')).toEqual([
+      { stream: 'stderr', chunk: { data: euro.subarray(0, 2).toString('base64'), encoding: 'base64', phase: 'compile' } },
+      { stream: 'stderr', chunk: { data: euro.subarray(2).toString('base64'), encoding: 'base64', phase: 'run' } },
+    ]);
+    expect(chunks.push('stdout', Buffer.from('ok\n'), 'run')).toEqual([{ stream: 'stdout', chunk: { data: 'ok\n', phase: 'run' } }]);
+    expect(chunks.flush()).toEqual([]);
+  });
+});
+
 describe('POST /v1/run as events', () => {
   let t: TestApp;
   afterEach(async () => t.close());
@@ -115,6 +132,25 @@ describe('POST /v1/run as events', () => {
     expect(contractErrors(validate, result)).toEqual([]);
     expect(result).toMatchObject({ status: 'ok', stdout: 'one\ntwo\n', stderr: 'oops\n', race: { mode: 'single', requested: 'pair', workers: 1 } });
     expect(t.platform.leases).toHaveLength(1);
+    expect(events.slice(0, 3).map((event) => event.data.phase)).toEqual(['run', 'run', 'run']);
+  });
+
+  test("the compiler's output streams first, as `phase: compile`, then the program's", async () => {
+    t = await makeTestApp({ platform: new FakePlatform() });
+    t.platform.script({
+      delayMs: 40,
+      result: { stdout: 'ran\n', compile: { exitCode: 0, stdout: '', stderr: 'main.c:1: warning\n', wallMs: 9 } },
+      chunks: [
+        { stream: 'stderr', phase: 'compile', data: 'main.c:1: warning\n', atMs: 5 },
+        { data: 'ran\n', atMs: 20 },
+      ],
+    });
+    const events = parseEvents((await streamRun()).body);
+    expect(events.map((event) => [event.event, event.data.phase, event.data.data])).toEqual([
+      ['stderr', 'compile', 'main.c:1: warning\n'],
+      ['stdout', 'run', 'ran\n'],
+      ['result', undefined, undefined],
+    ]);
   });
 
   test('a judged run (tests) is refused as events, before any worker is leased: its cases answer together', async () => {

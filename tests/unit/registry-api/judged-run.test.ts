@@ -133,6 +133,48 @@ describe('a judged run', () => {
   });
 });
 
+describe('the wall-time budget of a batch', () => {
+  const noWall = { ...sum, limits: {} };
+  const sentWalls = () => t.platform.requests[0]!.cases!.map((testCase) => testCase.limits.wallMs);
+
+  beforeEach(async () => {
+    await t.close();
+    t = await makeTestApp({ overrides: { maxTestCases: 64 } });
+  });
+
+  test('64 cases naming no wall time share the 20 s a run may take (not the default 5 s each, which would refuse them)', async () => {
+    const tests = Array.from({ length: 64 }, () => ({}));
+    t.platform.script({ result: { status: 'ok', exitCode: null, stdout: '', cases: tests.map(() => caseResult()) } });
+    expect((await run({ ...noWall, tests })).status).toBe(200);
+    expect(sentWalls()).toEqual(Array.from({ length: 64 }, () => Math.floor(20_000 / 64)));
+  });
+
+  test('a few cases keep the default wall time: the share is only ever smaller', async () => {
+    t.platform.script({ result: { status: 'ok', exitCode: null, stdout: '', cases: [caseResult(), caseResult()] } });
+    expect((await run({ ...noWall, tests: [{}, {}] })).status).toBe(200);
+    expect(sentWalls()).toEqual([DEFAULT_CONFIG.defaultLimits.wallMs, DEFAULT_CONFIG.defaultLimits.wallMs]);
+  });
+
+  test('cases that name their wall time keep it; the others share what is left', async () => {
+    const tests = [{ limits: { wallMs: 8000 } }, {}, {}, {}, { limits: { wallMs: 3000 } }, {}];
+    t.platform.script({ result: { status: 'ok', exitCode: null, stdout: '', cases: tests.map(() => caseResult()) } });
+    expect((await run({ ...noWall, tests })).status).toBe(200);
+    expect(sentWalls()).toEqual([8000, 2250, 2250, 2250, 3000, 2250]);
+  });
+
+  test("the run's own wall time is named for every case: it is not shared, and too much is refused", async () => {
+    const { status, body } = await run({ ...sum, limits: { wallMs: 5000 }, tests: [{}, {}, {}, {}, {}] });
+    expect([status, body.error?.code]).toEqual([400, 'limit_exceeds_maximum']);
+  });
+
+  test('named cases that take the whole budget leave nothing to share: refused, naming the budget', async () => {
+    const { status, body } = await run({ ...noWall, tests: [{ limits: { wallMs: 20_000 } }, {}] });
+    expect([status, body.error?.code]).toEqual([400, 'limit_exceeds_maximum']);
+    expect(body.error?.details).toMatchObject({ field: 'tests', limit: 'wallMs', maximum: 20_000 });
+    expect(t.platform.acquireCalls).toBe(0);
+  });
+});
+
 describe('refused before any worker is leased', () => {
   async function refused(payload: object, code: string): Promise<{ message: string; details: Record<string, unknown> }> {
     const { status, body } = await run(payload);

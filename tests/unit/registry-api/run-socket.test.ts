@@ -69,13 +69,13 @@ describe('a session', () => {
     session.send({ ...hello, mode: 'pair' });
     session.send({ type: 'stdin', data: 'early\n' });
     await waitUntil(() => session.messages.length === 1);
-    expect(session.messages).toEqual([{ type: 'stdout', data: 'early\n' }]);
+    expect(session.messages).toEqual([{ type: 'stdout', data: 'early\n', phase: 'run' }]);
     session.send({ type: 'stdin', data: 'ça va\n' });
     await waitUntil(() => session.messages.length === 2);
     session.send({ type: 'stdin', eof: true });
     expect(await session.closed).toEqual([1000, 'done']);
     expect(session.messages.map((message) => message.type)).toEqual(['stdout', 'stdout', 'result']);
-    expect(session.messages[1]).toEqual({ type: 'stdout', data: 'ça va\n' });
+    expect(session.messages[1]).toEqual({ type: 'stdout', data: 'ça va\n', phase: 'run' });
     expect(session.messages[2]?.result).toMatchObject({ status: 'ok', stdout: 'early\nça va\n', race: { mode: 'single', workers: 1 } });
     expect(session.messages.filter((message) => !serverMessage(message))).toEqual([]);
     expect(t.platform.leases).toEqual([{ workerId: 'w1', released: true, healthy: true }]);
@@ -88,7 +88,7 @@ describe('a session', () => {
     expect(await session.closed).toEqual([4400, 'invalid_request']);
     expect(session.messages).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'invalid_request', message: 'message.files must NOT have fewer than 1 items' }) }]);
     expect(serverMessage(session.messages[0])).toBe(true);
-    expect(serverMessage({ type: 'stdout', data: 'x', encoding: 'hex' })).toBe(false);
+    expect(serverMessage({ type: 'stdout', data: 'x', encoding: 'hex', phase: 'run' })).toBe(false);
     expect(t.platform.acquireCalls).toBe(0);
   });
 

@@ -11,14 +11,25 @@ describe('StreamedOutput', () => {
     const sent: string[] = [];
     const output = new StreamedOutput({ output: (stream, data) => sent.push(`${stream}:${data.toString()}`) }, 8);
     expect(output.touched).toBe(false);
-    output.output('stdout', Buffer.from(''));
+    output.output('stdout', Buffer.from(''), 'run');
     expect(output.touched).toBe(false);
-    output.output('stdout', Buffer.from('12345'));
-    output.output('stderr', Buffer.from('6789'));
-    output.output('stdout', Buffer.from('more'));
+    output.output('stdout', Buffer.from('12345'), 'run');
+    output.output('stderr', Buffer.from('6789'), 'run');
+    output.output('stdout', Buffer.from('more'), 'run');
     expect(sent).toEqual(['stdout:12345', 'stderr:678']);
     expect(output.sentBytes).toBe(8);
     expect(output.touched).toBe(true);
+  });
+
+  it("counts the compiler's output apart from the program's (each has the limit), and is touched by it", () => {
+    const sent: string[] = [];
+    const output = new StreamedOutput({ output: (stream, data, phase) => sent.push(`${phase}/${stream}:${data.toString()}`) }, 4);
+    output.output('stderr', Buffer.from('warning: x'), 'compile');
+    expect(output.touched).toBe(true);
+    expect(output.sentBytes).toBe(0);
+    output.output('stdout', Buffer.from('1234'), 'run');
+    output.output('stdout', Buffer.from('5'), 'run');
+    expect(sent).toEqual(['compile/stderr:warn', 'run/stdout:1234']);
   });
 });
 

@@ -32,7 +32,7 @@ export interface WorkerScript {
   /** What an abort does: answer `cancelled` (default), fail, or nothing at all. */
   onAbort?: 'cancelled' | 'fail' | 'ignore';
   /** A streamed run's output, each chunk `atMs` after the run starts (before the answer, at `delayMs`). */
-  chunks?: { stream?: 'stdout' | 'stderr'; data: string | Buffer; atMs: number }[];
+  chunks?: { stream?: 'stdout' | 'stderr'; phase?: 'compile' | 'run'; data: string | Buffer; atMs: number }[];
   /** A streamed run's interactive stdin: each piece is written back on stdout; its end is the answer. */
   echoStdin?: boolean;
 }
@@ -200,7 +200,7 @@ function runScript(id: string, script: WorkerScript, signal: AbortSignal, onAbor
   return new Promise((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
     const chunkTimers = (script.chunks ?? []).map((chunk) =>
-      setTimeout(() => stream?.output(chunk.stream ?? 'stdout', Buffer.from(chunk.data)), chunk.atMs),
+      setTimeout(() => stream?.output(chunk.stream ?? 'stdout', Buffer.from(chunk.data), chunk.phase ?? 'run'), chunk.atMs),
     );
     signal.addEventListener('abort', () => chunkTimers.forEach(clearTimeout), { once: true });
     if (script.echoStdin === true && stream?.stdin !== undefined) {
@@ -214,7 +214,7 @@ function runScript(id: string, script: WorkerScript, signal: AbortSignal, onAbor
         write: (data) => {
           if (!attached) return;
           echoed.push(data);
-          stream.output('stdout', data);
+          stream.output('stdout', data, 'run');
         },
         end: () => {
           if (!attached) return;
