@@ -3,7 +3,8 @@
  * process of its own (as production runs it), on the python image, over real sockets.
  *
  * The program prints its own clock (epoch, CLOCK_REALTIME: the container shares the host's) at each
- * write, flushing; the client notes its own clock when the bytes arrive. Their difference is the
+ * write, with a plain `print` as a student writes it (no flush: a streamed run is line-buffered for
+ * it); the client notes its own clock when the bytes arrive. Their difference is the
  * delivery: proxy pipe → output frame → API → SSE event or WebSocket message → client. Measured for
  * the first write (the first byte) and for the later ones, by three clients of the same program, in
  * interleaved rounds so that all see the same machine load:
@@ -25,10 +26,10 @@ const RUNTIME = 'python@3.11';
 const ROUNDS = coderingConfig().bench.quick ? 5 : 20;
 const WRITES = 5;
 const TARGET_MS = 20;
-// five stamped writes 100 ms apart, each flushed: the program's own clock in epoch ms
+// five stamped writes 100 ms apart, plain prints: the program's own clock in epoch ms
 const PROGRAM = `import time
 for i in range(${WRITES}):
-    print(f"{time.time_ns() / 1e6:.3f}", flush=True)
+    print(f"{time.time_ns() / 1e6:.3f}")
     time.sleep(0.1)
 `;
 const BODY = { runtime: RUNTIME, mode: 'single', files: [{ name: 'main.py', content: PROGRAM }] };

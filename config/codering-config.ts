@@ -143,6 +143,13 @@ export interface CoderingConfig {
   buildWaitMs: number;
   /** Times a job interrupted by a restart is resumed before it is marked failed. */
   buildMaxAttempts: number;
+  /** How long an opened `GET /v1/run/ws` session waits for its run request before `invalid_request`. */
+  socketFirstMessageMs: number;
+  /**
+   * How often an open session is pinged; a client that has not answered the previous ping (gone
+   * without a FIN: a laptop shut, a network lost) is dropped, which cancels its run. 0: no pings.
+   */
+  socketPingMs: number;
   bodyLimitBytes: number;
   maxFiles: number;
   /** Sum of the files' contents, in UTF-8 bytes. */

@@ -66,7 +66,7 @@ export const coderingConfigSchema: JSONSchemaType<CoderingConfig> = {
   required: [
     'host', 'port', 'platform', 'dataDir', 'logLevel', 'auth', 'rateLimitPerMinute', 'keyMaxInFlight', 'corsOrigins', 'defaultRuntimes', 'prebuild', 'warmFloor', 'maxWorkers',
     'workersMemoryBytes', 'workersPerImageMax', 'maxRunning', 'idleTtlMs', 'demandWindowMs', 'queueMax', 'raceMode', 'pairMaxInFlight', 'retries', 'runMarginMs', 'acquireTimeoutMs', 'cancelGraceMs', 'cleanBudgetMs', 'hedge',
-    'buildConcurrency', 'buildQueueMax', 'buildWaitMs', 'buildMaxAttempts', 'bodyLimitBytes', 'maxFiles',
+    'buildConcurrency', 'buildQueueMax', 'buildWaitMs', 'buildMaxAttempts', 'socketFirstMessageMs', 'socketPingMs', 'bodyLimitBytes', 'maxFiles',
     'maxFilesBytes', 'maxArgs', 'maxArgBytes', 'maxStdinBytes', 'maxTestCases', 'maxLimits', 'defaultLimits', 'nuclio', 'factory',
     'bench',
   ],
@@ -113,6 +113,9 @@ export const coderingConfigSchema: JSONSchemaType<CoderingConfig> = {
     buildQueueMax: positiveInt,
     buildWaitMs: positiveInt,
     buildMaxAttempts: positiveInt,
+    socketFirstMessageMs: { type: 'integer', minimum: 100, maximum: 600_000 },
+    // 0 turns the pings off; any other interval is at least 100 ms (shorter ones only flood the clients)
+    socketPingMs: { type: 'integer', minimum: 0, maximum: 600_000, if: { exclusiveMinimum: 0 }, then: { minimum: 100 } },
     bodyLimitBytes: { type: 'integer', minimum: 1024 },
     maxFiles: positiveInt,
     maxFilesBytes: positiveInt,

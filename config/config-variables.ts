@@ -83,6 +83,9 @@ const ROWS: Row[] = [
   ['CODERING_BUILD_QUEUE_MAX', '/buildQueueMax', 'integer', 50, 'build jobs waiting before `queue_full`'],
   ['CODERING_BUILD_WAIT_MS', '/buildWaitMs', 'integer', 10 * 60_000, 'how long a run waits for an image not built yet'],
   ['CODERING_BUILD_MAX_ATTEMPTS', '/buildMaxAttempts', 'integer', 2, 'times a build job interrupted by a restart is resumed'],
+  // the WebSocket of interactive runs (`GET /v1/run/ws`)
+  ['CODERING_SOCKET_FIRST_MESSAGE_MS', '/socketFirstMessageMs', 'integer', 10_000, 'how long an opened WebSocket session waits for its run request; then it closes with `invalid_request` (4400)'],
+  ['CODERING_SOCKET_PING_MS', '/socketPingMs', 'integer', 15_000, 'how often the server pings an open WebSocket session; one that has not answered the previous ping is dropped and its run cancelled; `0`: no pings'],
   ['CODERING_BODY_LIMIT_BYTES', '/bodyLimitBytes', 'integer', MiB, 'largest request body'],
   ['CODERING_MAX_FILES', '/maxFiles', 'integer', 64, 'files of one run'],
   ['CODERING_MAX_FILES_BYTES', '/maxFilesBytes', 'integer', 512 * 1024, "sum of a run's files, in UTF-8 bytes"],

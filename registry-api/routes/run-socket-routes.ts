@@ -10,7 +10,7 @@ import { WebSocketConnection } from '../websocket';
 import type { ApiInstance } from './api-instance';
 import type { RouteContext } from './route-context';
 import { RunSocketSession } from './run-socket-session';
-import { RUN_SOCKET_DESCRIPTION } from './run-stream-docs';
+import { runSocketDescription } from './run-stream-docs';
 
 export function runSocketRoutes(app: ApiInstance, context: RouteContext): void {
   const { config } = context;
@@ -20,7 +20,7 @@ export function runSocketRoutes(app: ApiInstance, context: RouteContext): void {
     url: '/v1/run/ws',
     schema: {
       summary: 'Run a program with interactive stdin, over a WebSocket',
-      description: RUN_SOCKET_DESCRIPTION,
+      description: runSocketDescription(config),
       tags: ['run'],
       response: {
         101: {
@@ -46,7 +46,7 @@ export function runSocketRoutes(app: ApiInstance, context: RouteContext): void {
       throw new CoderingError('upgrade_required', 'GET /v1/run/ws is a WebSocket: open it with Upgrade: websocket', {});
     },
     wsHandler: (socket, request) => {
-      new RunSocketSession(new WebSocketConnection(socket), request, context.executor, config.maxStdinBytes);
+      new RunSocketSession(new WebSocketConnection(socket), request, context.executor, config);
     },
   });
 }

@@ -6,6 +6,7 @@
 
 import type { FastifyRequest } from 'fastify';
 import { CoderingError } from '../../errors';
+import type { CoderingConfig } from '../config';
 import type { RunInput, SocketServerMessage } from '../contract';
 import { InteractiveStdin, type Executor } from '../executor';
 import { describeFailure } from '../http';
@@ -14,10 +15,14 @@ import { CLOSE_CODE, type WebSocketConnection, type WebSocketMessage } from '../
 
 /** The subprotocol we speak, named back to a client that offers it. */
 export const SOCKET_PROTOCOL = 'codering.v1';
-/** How long an opened session waits for its run request. */
-export const FIRST_MESSAGE_MS = 10_000;
 /** A session's errors close with 4000 + the status the same error gets over HTTP. */
 const ERROR_CLOSE_BASE = 4000;
+
+/**
+ * What a session reads from the configuration: the stdin limit (the request's stdin and the
+ * messages' together), the wait for the run request, and the interval of the heartbeat's pings.
+ */
+export type SocketSessionConfig = Pick<CoderingConfig, 'maxStdinBytes' | 'socketFirstMessageMs' | 'socketPingMs'>;
 
 export class RunSocketSession {
   private stdin: InteractiveStdin | null = null;
@@ -30,17 +35,22 @@ export class RunSocketSession {
     private readonly connection: WebSocketConnection,
     private readonly request: FastifyRequest,
     private readonly executor: Executor,
-    /** The run's stdin limit (CODERING_MAX_STDIN_BYTES): the request's stdin and the messages' together. */
-    private readonly maxStdinBytes: number,
+    private readonly config: SocketSessionConfig,
   ) {
     connection.onMessage((message) => this.onMessage(message));
     connection.onClose(() => {
       clearTimeout(this.firstMessage);
       this.abort.abort();
     });
+    // A client gone without closing (no FIN) would otherwise keep this session, and the worker of
+    // its run (waiting for stdin, say), until the run's wall limit: unanswered pings drop it, and
+    // the drop is a close, which cancels the run and frees the worker like any client that leaves.
+    connection.keepAlive(config.socketPingMs, () =>
+      request.log.info({ pingMs: config.socketPingMs }, 'websocket client answered no ping: dropped, its run cancelled'),
+    );
     this.firstMessage = setTimeout(
-      () => this.fail(new CoderingError('invalid_request', `no run request within ${FIRST_MESSAGE_MS / 1000} s of opening`, {})),
-      FIRST_MESSAGE_MS,
+      () => this.fail(new CoderingError('invalid_request', `no run request within ${config.socketFirstMessageMs} ms of opening`, {})),
+      config.socketFirstMessageMs,
     );
   }
 
@@ -54,9 +64,9 @@ export class RunSocketSession {
       }
       const input = parseStdinMessage(message);
       if (input.data.length > 0 && !this.stdin.write(input.data)) {
-        throw new CoderingError('invalid_request', `stdin is larger than ${this.maxStdinBytes} bytes (the request's and the messages' together)`, {
+        throw new CoderingError('invalid_request', `stdin is larger than ${this.config.maxStdinBytes} bytes (the request's and the messages' together)`, {
           field: 'stdin',
-          maximum: this.maxStdinBytes,
+          maximum: this.config.maxStdinBytes,
         });
       }
       if (input.eof) this.stdin.end();
@@ -66,7 +76,7 @@ export class RunSocketSession {
   }
 
   private start(body: RunInput): void {
-    const stdin = new InteractiveStdin(Math.max(0, this.maxStdinBytes - Buffer.byteLength(body.stdin ?? '', 'utf8')));
+    const stdin = new InteractiveStdin(Math.max(0, this.config.maxStdinBytes - Buffer.byteLength(body.stdin ?? '', 'utf8')));
     this.stdin = stdin;
     this.executor
       .run(body, {

@@ -5,6 +5,7 @@
  */
 
 import { Type } from '@sinclair/typebox';
+import type { SocketSessionConfig } from './run-socket-session';
 
 const EVENTS_EXAMPLE = [
   'event: stderr',
@@ -49,8 +50,15 @@ export const eventStreamResponse = {
   },
 };
 
-/** The description of `GET /v1/run/ws`. */
-export const RUN_SOCKET_DESCRIPTION = `A run with interactive stdin, over a WebSocket (RFC 6455).
+/** The description of `GET /v1/run/ws`, with the waits this API started with. */
+export function runSocketDescription(config: SocketSessionConfig): string {
+  const heartbeat =
+    config.socketPingMs > 0
+      ? `The server pings every ${config.socketPingMs} ms (\`CODERING_SOCKET_PING_MS\`): a client that has not answered a ping
+(pong) by the next one is dropped (close code 1006, no closing handshake), which cancels its run and frees its worker as
+a close does. Browsers and WebSocket libraries answer pings by themselves.`
+      : `The server sends no pings (\`CODERING_SOCKET_PING_MS=0\`): a client gone without closing keeps its run to its end.`;
+  return `A run with interactive stdin, over a WebSocket (RFC 6455).
 
 **Key**: as for \`POST /v1/run\`. A browser can't set \`Authorization\` on a WebSocket: it sends the key as a subprotocol,
 \`new WebSocket(url, ["codering.v1", "codering.bearer." + key])\`; the server answers \`codering.v1\` (never the key).
@@ -69,6 +77,10 @@ The key is not accepted in the URL (URLs end up in logs). A page's \`Origin\` mu
 - or one \`{"type": "error", "error": {code, message, details}}\` and a close with code 4000 + the HTTP status the same
   error gets (4400 for a bad request, 4429 for a full queue, 4500 …).
 
+**Waits**: the run request must come within ${config.socketFirstMessageMs} ms of the handshake
+(\`CODERING_SOCKET_FIRST_MESSAGE_MS\`), or the session ends with an \`invalid_request\` error and a 4400 close.
+${heartbeat}
+
 Closing the socket cancels the run and frees its worker. As with events, the run uses ONE worker (no race), keeps
 every limit of a run, and buffers output as a terminal does; C and C++ also flush a prompt before they read. Not on the Nuclio platform (a function takes
 its stdin with the event): 501 \`interactive_unsupported\`.
@@ -82,3 +94,4 @@ Example:
 ← {"type": "stderr", "data": "Traceback (most recent call last):\\n…EOFError: EOF when reading a line\\n", "phase": "run"}
 ← {"type": "result", "result": {"status": "runtime_error", "exitCode": 1, …}}
 \`\`\``;
+}

@@ -11,6 +11,8 @@ export interface ConnectOptions {
   protocols?: string[];
   headers?: Record<string, string>;
   maxMessageBytes?: number;
+  /** false: the server's pings go unanswered, as from a client that vanished (the heartbeat's tests). */
+  autoPong?: boolean;
 }
 
 /** The server answered the upgrade with HTTP instead (an error body, say). */
@@ -35,6 +37,7 @@ export function connectWebSocket(url: string, options: ConnectOptions = {}): Pro
     const socket = new WebSocket(url, options.protocols ?? [], {
       headers: options.headers,
       maxPayload: options.maxMessageBytes ?? 64 * 1024 * 1024,
+      autoPong: options.autoPong ?? true,
     });
     // listeners of the caller's come on at once: messages sent right after the handshake wait for them
     const connection = new WebSocketConnection(socket);

@@ -49,6 +49,33 @@ export class WebSocketConnection {
     if (this.open) this.socket.close(code, Buffer.from(reason, 'utf8').subarray(0, 123).toString('utf8'));
   }
 
+  /**
+   * The heartbeat of ws's README: a ping every `intervalMs`, and a peer that has not answered the
+   * previous one (no pong) by the next is dropped, so within two intervals. A peer that vanishes
+   * without a FIN (a laptop's lid shut, its network gone) is otherwise never heard of again: TCP
+   * may say nothing for hours, `onClose` never comes, and what the connection holds stays held. The
+   * drop is a close like any other (1006, no closing handshake: nobody would answer it). Browsers
+   * and ws answer pings by themselves. `onSilent` hears of a drop first; 0 or less: no pings.
+   */
+  keepAlive(intervalMs: number, onSilent?: () => void): void {
+    if (intervalMs <= 0 || this.socket.readyState === this.socket.CLOSED) return;
+    let answered = true;
+    this.socket.on('pong', () => {
+      answered = true;
+    });
+    const timer = setInterval(() => {
+      if (!answered) {
+        onSilent?.();
+        this.socket.terminate();
+        return;
+      }
+      answered = false;
+      // a closing socket is not pinged: its peer has until the next tick to finish the handshake
+      if (this.open) this.socket.ping();
+    }, intervalMs);
+    this.socket.once('close', () => clearInterval(timer));
+  }
+
   /** Drops the connection without the closing handshake (as a peer that goes away does). */
   terminate(): void {
     this.socket.terminate();

@@ -4,7 +4,7 @@
  */
 
 import http from 'node:http';
-import { connectWebSocket, type WebSocketConnection } from '../../../registry-api/websocket';
+import { connectWebSocket, type ConnectOptions, type WebSocketConnection } from '../../../registry-api/websocket';
 
 export interface Arrival {
   /** `stdout`, `stderr`, `result`, `error`. */
@@ -68,8 +68,9 @@ export interface SocketRun {
   next(match: (message: Arrival) => boolean, timeoutMs?: number): Promise<Arrival>;
 }
 
-export async function openRunSocket(base: string, protocols: string[] = ['codering.v1']): Promise<SocketRun> {
-  const { connection } = await connectWebSocket(`${base.replace(/^http/, 'ws')}/v1/run/ws`, { protocols });
+/** Opens `GET /v1/run/ws` offering `codering.v1`, unless `options` say otherwise. */
+export async function openRunSocket(base: string, options: ConnectOptions = {}): Promise<SocketRun> {
+  const { connection } = await connectWebSocket(`${base.replace(/^http/, 'ws')}/v1/run/ws`, { protocols: ['codering.v1'], ...options });
   const messages: Arrival[] = [];
   const waiters: (() => void)[] = [];
   connection.onMessage((message) => {

@@ -99,6 +99,23 @@ test('the run limits say their unit, their default and their maximum, from the c
   expect(refused.json()).toMatchObject({ error: { code: 'limit_exceeds_maximum' } });
 });
 
+test('the WebSocket route says how long it waits for the run request and how often it pings, as configured', async () => {
+  const describe = async (overrides: { socketFirstMessageMs: number; socketPingMs: number }): Promise<string> => {
+    await t?.close();
+    t = await makeTestApp({ overrides });
+    const document = (await t.app.inject({ url: '/docs/json' })).json() as Document;
+    return document.paths['/v1/run/ws']?.get?.description ?? '';
+  };
+  const pinging = await describe({ socketFirstMessageMs: 2500, socketPingMs: 700 });
+  expect(pinging).toContain('the run request must come within 2500 ms of the handshake');
+  expect(pinging).toMatch(/`invalid_request` error and a 4400 close/);
+  expect(pinging).toContain('The server pings every 700 ms (`CODERING_SOCKET_PING_MS`)');
+  expect(pinging).toMatch(/has not answered a ping\s+\(pong\) by the next one is dropped/);
+  const silent = await describe({ socketFirstMessageMs: 2500, socketPingMs: 0 });
+  expect(silent).toContain('The server sends no pings (`CODERING_SOCKET_PING_MS=0`)');
+  expect(silent).not.toContain('pings every');
+});
+
 interface LimitSchema {
   default?: number;
   maximum?: number;

@@ -57,6 +57,14 @@ describe('loadConfig', () => {
     ['CODERING_CORS_ORIGINS', 'https://ok.example,learn.example.org', /CODERING_CORS_ORIGINS \(\/corsOrigins\/1\)/],
     ['CODERING_RATE_LIMIT_PER_MINUTE', 'many', /CODERING_RATE_LIMIT_PER_MINUTE="many" must be a non-negative integer/],
     ['CODERING_KEY_MAX_IN_FLIGHT', '5000', /CODERING_KEY_MAX_IN_FLIGHT \(\/keyMaxInFlight\) must be <= 4096/],
+    ['CODERING_SOCKET_FIRST_MESSAGE_MS', '10s', /CODERING_SOCKET_FIRST_MESSAGE_MS="10s" must be a non-negative integer/],
+    ['CODERING_SOCKET_FIRST_MESSAGE_MS', '0', /CODERING_SOCKET_FIRST_MESSAGE_MS \(\/socketFirstMessageMs\) must be >= 100/],
+    ['CODERING_SOCKET_FIRST_MESSAGE_MS', '99', /CODERING_SOCKET_FIRST_MESSAGE_MS \(\/socketFirstMessageMs\) must be >= 100/],
+    ['CODERING_SOCKET_FIRST_MESSAGE_MS', '600001', /CODERING_SOCKET_FIRST_MESSAGE_MS \(\/socketFirstMessageMs\) must be <= 600000/],
+    ['CODERING_SOCKET_PING_MS', '-1', /CODERING_SOCKET_PING_MS="-1" must be a non-negative integer/],
+    ['CODERING_SOCKET_PING_MS', '1', /CODERING_SOCKET_PING_MS \(\/socketPingMs\) must be >= 100/],
+    ['CODERING_SOCKET_PING_MS', '99', /CODERING_SOCKET_PING_MS \(\/socketPingMs\) must be >= 100/],
+    ['CODERING_SOCKET_PING_MS', '600001', /CODERING_SOCKET_PING_MS \(\/socketPingMs\) must be <= 600000/],
   ])('a bad %s=%s stops start-up, naming the variable', (name, value, message) => {
     let error: unknown;
     try {
@@ -87,6 +95,16 @@ describe('loadConfig', () => {
     });
     expect(set).toMatchObject({ corsOrigins: ['https://learn.example.org', 'http://localhost:5173', 'http://[::1]:8000'], rateLimitPerMinute: 0, keyMaxInFlight: 4 });
     expect(loadConfig({ CODERING_CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+  });
+
+  test('the WebSocket waits: 10 s for the run request and a ping every 15 s unless set; 0 turns the pings off', () => {
+    expect(loadConfig({})).toMatchObject({ socketFirstMessageMs: 10_000, socketPingMs: 15_000 });
+    expect(loadConfig({ CODERING_SOCKET_FIRST_MESSAGE_MS: '100', CODERING_SOCKET_PING_MS: '100' })).toMatchObject({ socketFirstMessageMs: 100, socketPingMs: 100 });
+    expect(loadConfig({ CODERING_SOCKET_FIRST_MESSAGE_MS: '600000', CODERING_SOCKET_PING_MS: '600000' })).toMatchObject({ socketFirstMessageMs: 600_000, socketPingMs: 600_000 });
+    expect(loadConfig({ CODERING_SOCKET_PING_MS: '0' }).socketPingMs).toBe(0);
+    // the tests' overrides meet the same bounds
+    expect(() => loadConfig({}, { socketPingMs: 20 })).toThrow(/\(\/socketPingMs\) must be >= 100/);
+    expect(() => loadConfig({}, { socketFirstMessageMs: 0 })).toThrow(/\(\/socketFirstMessageMs\) must be >= 100/);
   });
 
   test('a default above its maximum is refused, naming both variables', () => {
