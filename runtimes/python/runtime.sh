@@ -1,14 +1,18 @@
 #!/bin/sh
 # Python: no compile step. Buffered stdout on purpose (faster; the proxy reads the pipe to the end),
-# except in a streamed run (CODERING_STREAM, proxy/README.md): there each write reaches the stream as
-# it is made, as a terminal shows it (a pipe would hold a plain `print` loop's lines until the end).
+# except in a streamed run (CODERING_STREAM, proxy/README.md): there stdout is line-buffered, as on a
+# terminal (a pipe would hold a plain `print` loop's lines until the end; stderr is line-buffered
+# already). Through a sitecustomize, as the prewarm's: no option or variable of python's does that.
 set -eu
 boot=/opt/codering/python-prewarm
+stream=/opt/codering/python-stream
 case "${1:-}" in
   compile) exit 0 ;;
   run)
     shift
-    if [ "${CODERING_STREAM:-}" = 1 ]; then export PYTHONUNBUFFERED=1; fi
+    if [ "${CODERING_STREAM:-}" = 1 ]; then
+      PYTHONPATH="$stream${PYTHONPATH+:$PYTHONPATH}" exec python3 "$CODERING_MAIN" "$@"
+    fi
     exec python3 "$CODERING_MAIN" "$@"
     ;;
   prewarm)
@@ -102,7 +106,32 @@ _codering_wait(os.path.dirname(__file__))
 del sys.modules["sitecustomize"]
 import sitecustomize  # noqa: E402,F401
 EOF
-    python3 -m compileall -q "$boot"
+    mkdir -p "$stream"
+    cat >"$stream/sitecustomize.py" <<'EOF'
+# codering: a streamed run's stdout is line-buffered, as on a terminal (runtimes/python/runtime.sh,
+# which writes this file)
+import os
+import sys
+
+
+def _codering_line_buffered(boot):
+    # nothing of ours is left: PYTHONPATH as the image set it, sys.path, the import caches
+    path = os.environ["PYTHONPATH"]
+    if path == boot:
+        del os.environ["PYTHONPATH"]
+    else:
+        os.environ["PYTHONPATH"] = path[len(boot) + 1 :]
+    sys.path.remove(boot)
+    sys.path_importer_cache.pop(boot, None)
+    sys.stdout.reconfigure(line_buffering=True)
+
+
+_codering_line_buffered(os.path.dirname(__file__))
+# the system's own sitecustomize, imported as `python3 main.py` imports it
+del sys.modules["sitecustomize"]
+import sitecustomize  # noqa: E402,F401
+EOF
+    python3 -m compileall -q "$boot" "$stream"
     ;;
   *) echo "runtime.sh: unknown step '${1:-}'" >&2; exit 2 ;;
 esac

@@ -78,7 +78,7 @@ test.each(PROGRAMS)('$spec: a plain print loop streams line by line, as a termin
 });
 
 const PROMPTS: PlainProgram[] = [
-  { spec: 'python@latest', main: 'main.py', content: 'import sys\nsys.stdout.write("name? ")\nname = sys.stdin.readline().strip()\nprint(f"hello {name}")\n' },
+  { spec: 'python@latest', main: 'main.py', content: 'name = input("name? ")\nprint(f"hello {name}")\n' },
   { spec: 'ruby@latest', main: 'main.rb', content: 'print "name? "\nname = gets.strip\nputs "hello #{name}"\n' },
   { spec: 'c@latest', main: 'main.c', content: '#include <stdio.h>\nint main(void) {\n  char name[64];\n  printf("name? ");\n  if (scanf("%63s", name) != 1) return 1;\n  printf("hello %s\\n", name);\n  return 0;\n}\n' },
   {
