@@ -137,7 +137,7 @@ runBench('stream', coderingConfig().bench.quick, async ({ startedAt, since, clea
   });
   console.log(
     renderTable(
-      `Delivery of a flushed write: the client's clock minus the program's (ms), python, n=${ROUNDS} runs each; target: first write ≤ ${TARGET_MS} ms`,
+      `Delivery of a plain print (no flush): the client's clock minus the program's (ms), python, n=${ROUNDS} runs each; target: first write ≤ ${TARGET_MS} ms`,
       ['client', 'first p50', 'first p95', 'first max', 'later p50', 'later p95', 'req→1st byte p50', 'req→answer p50'],
       rows,
     ),
