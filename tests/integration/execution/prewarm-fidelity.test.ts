@@ -222,7 +222,10 @@ const NODE: FidelityCase[] = [
         'child.on("message", (m) => {',
         '  console.log("child says", m);',
         '  child.disconnect();',
-        '  new Worker("./worker.js").on("message", (w) => console.log("worker says", w)).on("error", (e) => console.log(e.stack));',
+        // the worker's message and its error reach this thread in either order: printed once both came
+        '  let said, failed;',
+        '  const both = () => said !== undefined && failed !== undefined && (console.log("worker says", said), console.log(failed));',
+        '  new Worker("./worker.js").on("message", (w) => { said = w; both(); }).on("error", (e) => { failed = e.stack; both(); });',
         '});',
       ),
       file('child.js', 'process.send([process.execArgv, process.argv.slice(1)]);'),
