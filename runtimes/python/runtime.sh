@@ -6,6 +6,39 @@
 set -eu
 boot=/opt/codering/python-prewarm
 stream=/opt/codering/python-stream
+
+# Writes <folder>/sitecustomize.py, loaded first through PYTHONPATH=<folder>: its own code (stdin)
+# between what both of ours share: how to leave no trace of ours before the program starts, and,
+# last, the system's own sitecustomize, imported as `python3 main.py` imports it (the import system
+# hands it to site in place of ours).
+write_sitecustomize() {
+  mkdir -p "$1"
+  {
+    cat <<'EOF'
+# runtimes/python/runtime.sh wrote this file
+import os
+import sys
+
+
+def _codering_leave(boot):
+    # nothing of ours is left: PYTHONPATH as the image set it, sys.path, the import caches
+    path = os.environ["PYTHONPATH"]
+    if path == boot:
+        del os.environ["PYTHONPATH"]
+    else:
+        os.environ["PYTHONPATH"] = path[len(boot) + 1 :]
+    sys.path.remove(boot)
+    sys.path_importer_cache.pop(boot, None)
+
+
+EOF
+    cat
+    cat <<'EOF'
+del sys.modules["sitecustomize"]
+import sitecustomize  # noqa: E402,F401
+EOF
+  } >"$1/sitecustomize.py"
+}
 case "${1:-}" in
   compile) exit 0 ;;
   run)
@@ -25,15 +58,12 @@ case "${1:-}" in
     CODERING_MAIN='' PYTHONPATH="$boot${PYTHONPATH+:$PYTHONPATH}" exec python3 main.py
     ;;
   prepare)
-    # At image build (runtime.yaml's `prepare`, as root): the sitecustomize, in the read-only root
+    # At image build (runtime.yaml's `prepare`, as root): the sitecustomizes, in the read-only root
     # (a file in /tmp would be seen by the cold run that follows a prewarm ended before its request)
-    mkdir -p "$boot"
-    cat >"$boot/sitecustomize.py" <<'EOF'
+    write_sitecustomize "$boot" <<'EOF'
 # codering: `runtime.sh prewarm` (runtimes/python/runtime.sh, which writes this file)
 import _thread
 import io
-import os
-import sys
 
 
 def _codering_read(fd):
@@ -59,14 +89,7 @@ def _codering_feed(fd, data):
 
 
 def _codering_wait(boot):
-    # nothing of ours is left: PYTHONPATH as the image set it, sys.path, the import caches
-    path = os.environ["PYTHONPATH"]
-    if path == boot:
-        del os.environ["PYTHONPATH"]
-    else:
-        os.environ["PYTHONPATH"] = path[len(boot) + 1 :]
-    sys.path.remove(boot)
-    sys.path_importer_cache.pop(boot, None)
+    _codering_leave(boot)
     request = _codering_read(3)
     os.close(3)
     # decoded as python decodes its own argv: the locale's encoding (UTF-8), surrogateescape
@@ -101,35 +124,11 @@ def _codering_wait(boot):
 
 
 _codering_wait(os.path.dirname(__file__))
-# the system's own sitecustomize, imported as `python3 main.py` imports it: the import system
-# hands it to site in place of this one
-del sys.modules["sitecustomize"]
-import sitecustomize  # noqa: E402,F401
 EOF
-    mkdir -p "$stream"
-    cat >"$stream/sitecustomize.py" <<'EOF'
-# codering: a streamed run's stdout is line-buffered, as on a terminal (runtimes/python/runtime.sh,
-# which writes this file)
-import os
-import sys
-
-
-def _codering_line_buffered(boot):
-    # nothing of ours is left: PYTHONPATH as the image set it, sys.path, the import caches
-    path = os.environ["PYTHONPATH"]
-    if path == boot:
-        del os.environ["PYTHONPATH"]
-    else:
-        os.environ["PYTHONPATH"] = path[len(boot) + 1 :]
-    sys.path.remove(boot)
-    sys.path_importer_cache.pop(boot, None)
-    sys.stdout.reconfigure(line_buffering=True)
-
-
-_codering_line_buffered(os.path.dirname(__file__))
-# the system's own sitecustomize, imported as `python3 main.py` imports it
-del sys.modules["sitecustomize"]
-import sitecustomize  # noqa: E402,F401
+    write_sitecustomize "$stream" <<'EOF'
+# codering: a streamed run's stdout is line-buffered, as on a terminal
+_codering_leave(os.path.dirname(__file__))
+sys.stdout.reconfigure(line_buffering=True)
 EOF
     python3 -m compileall -q "$boot" "$stream"
     ;;
